@@ -3,7 +3,8 @@
 //! A backend crate (ormolu-sqlite, ormolu-postgres, ormolu-mysql) turns [`Value`]s
 //! into its driver's parameters, runs the SQL the compiler wrote, maps its errors
 //! to [`Error`] (integrity errors with their kind and constraint name) and turns
-//! rows back into [`Value`]s. It knows nothing of models or QuerySets.
+//! rows back into [`Value`]s — or lends them, cell by cell, to a callback
+//! ([`Connection::query_each`], [`crate::row`]). It knows nothing of models or QuerySets.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use futures_core::Stream;
 
 use crate::dialect::Dialect;
 use crate::error::Result;
+use crate::row::RowFn;
 use crate::value::Value;
 
 /// A stream of rows that borrows the connection it reads from.
@@ -63,6 +65,16 @@ pub trait Connection: Send {
 
     /// Runs a query and collects its rows.
     async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
+
+    /// Runs a query and calls `each` with every row, read in place (no row is
+    /// collected: see [`crate::row`]). The first error `each` returns stops the query.
+    /// The default collects [`Connection::query`]; drivers read their own rows.
+    async fn query_each(&mut self, sql: &str, params: &[Value], each: &mut RowFn<'_>) -> Result<()> {
+        for row in self.query(sql, params).await? {
+            each(&row)?;
+        }
+        Ok(())
+    }
 
     /// Runs a query and yields rows as they arrive, in constant memory.
     fn stream<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> RowStream<'a>;

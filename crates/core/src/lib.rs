@@ -15,13 +15,15 @@
 //! - [`schema`]: the schema editor (CREATE TABLE, indexes, constraints).
 //! - [`schema_alter`]: table descriptions and ALTER-style DDL (migrations).
 //! - [`registry`]: every model, and the relations pointing at each (reverse lookups).
-//! - [`driver`]: the small trait each backend crate implements.
+//! - [`driver`]: the small trait each backend crate implements; [`row`]: rows read in
+//!   place ([`row::RawRow`], [`row::ValueRef`]) by `Connection::query_each`.
 //! - [`error`]: [`Error`], the one error type.
 
 pub mod dialect;
 pub mod driver;
 pub mod error;
 pub mod meta;
+pub mod row;
 pub mod value;
 
 pub use error::{Error, Result};

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use std::fmt;
 
 use crate::error::{Error, Result};
+use crate::row::ValueRef;
 
 /// A database value: a bound parameter or a fetched cell.
 #[derive(Debug, Clone, PartialEq)]
@@ -186,6 +187,12 @@ pub trait ToValue {
 pub trait FromValue: Sized {
     /// Decodes the value, or says why it cannot.
     fn from_value(v: Value) -> Result<Self>;
+
+    /// Decodes a cell read in place (see [`crate::row`]). The default goes through
+    /// [`FromValue::from_value`]; the plain types read their storage class directly.
+    fn from_cell(c: ValueRef<'_>) -> Result<Self> {
+        Self::from_value(c.into_value())
+    }
 }
 
 impl ToValue for Value {
@@ -220,6 +227,13 @@ impl<T: FromValue> FromValue for Option<T> {
             v => T::from_value(v).map(Some),
         }
     }
+    fn from_cell(c: ValueRef<'_>) -> Result<Self> {
+        if c.is_null() {
+            Ok(None)
+        } else {
+            T::from_cell(c).map(Some)
+        }
+    }
 }
 
 fn mismatch<T>(want: &'static str, got: &Value) -> Result<T> {
@@ -238,6 +252,12 @@ impl FromValue for bool {
             Value::I64(i) => Ok(i != 0),
             Value::Text(ref s) if s == "0" || s == "1" => Ok(s == "1"),
             other => mismatch("bool", &other),
+        }
+    }
+    fn from_cell(c: ValueRef<'_>) -> Result<Self> {
+        match c {
+            ValueRef::Int(i) => Ok(i != 0),
+            c => Self::from_value(c.into_value()),
         }
     }
 }
@@ -263,6 +283,13 @@ macro_rules! int_value {
                     other => return mismatch(stringify!($t), &other),
                 };
                 <$t>::try_from(i).map_err(|_| Error::Decode(format!("{i} out of range for {}", stringify!($t))))
+            }
+            fn from_cell(c: ValueRef<'_>) -> Result<Self> {
+                match c {
+                    ValueRef::Int(i) => <$t>::try_from(i)
+                        .map_err(|_| Error::Decode(format!("{i} out of range for {}", stringify!($t)))),
+                    c => Self::from_value(c.into_value()),
+                }
             }
         }
     )*};
@@ -296,6 +323,12 @@ macro_rules! float_value {
                     other => mismatch(stringify!($t), &other),
                 }
             }
+            fn from_cell(c: ValueRef<'_>) -> Result<Self> {
+                match c {
+                    ValueRef::Float(f) => Ok(f as $t),
+                    c => Self::from_value(c.into_value()),
+                }
+            }
         }
     )*};
 }
@@ -321,6 +354,13 @@ impl FromValue for String {
                 Value::Text(s) => s,
                 v => v.to_string(),
             }),
+        }
+    }
+    fn from_cell(c: ValueRef<'_>) -> Result<Self> {
+        match c {
+            ValueRef::Text(s) => Ok(s.to_owned()),
+            ValueRef::Ref(Value::Text(s)) => Ok(s.clone()),
+            c => Self::from_value(c.into_value()),
         }
     }
 }

@@ -11,9 +11,10 @@ use mysql_async::prelude::{Protocol, Queryable};
 use mysql_async::{Conn, QueryResult, Statement};
 use ormolu_core::dialect::Dialect;
 use ormolu_core::driver::{Connection, ExecResult, Row, RowStream};
+use ormolu_core::row::RowFn;
 use ormolu_core::{Error, Result, Value};
 
-use crate::decode::Decoder;
+use crate::decode::{Decoder, MyRow};
 use crate::error_map::map_error;
 use crate::params::to_params;
 
@@ -106,6 +107,24 @@ where
     Ok(Box::pin(rows.map(move |row| decoder.row(row.map_err(|e| map_error(e, sql))?))))
 }
 
+/// Calls `each` with every row of the first result set of `result`, read in place.
+async fn each_row<P>(result: QueryResult<'_, 'static, P>, sql: &str, each: &mut RowFn<'_>) -> Result<()>
+where
+    P: Protocol + Unpin + Send + 'static,
+{
+    let Some(columns) = result.columns() else {
+        return result.drop_result().await.map_err(|e| map_error(e, sql));
+    };
+    let Some(mut rows) = result.stream_and_drop::<mysql_async::Row>().await.map_err(|e| map_error(e, sql))? else {
+        return Ok(());
+    };
+    while let Some(row) = rows.next().await {
+        let row = row.map_err(|e| map_error(e, sql))?;
+        each(&MyRow { row: &row, columns: &columns })?;
+    }
+    Ok(())
+}
+
 /// Collects the first result set of `result`.
 async fn collect<P>(result: QueryResult<'_, 'static, P>, sql: &str) -> Result<Vec<Row>>
 where
@@ -158,6 +177,20 @@ impl Connection for MySqlConnection {
         };
         self.close_uncached().await?;
         Ok(rows)
+    }
+
+    async fn query_each(&mut self, sql: &str, params: &[Value], each: &mut RowFn<'_>) -> Result<()> {
+        tracing::debug!(target: "ormolu::sql", sql, params = params.len(), "query");
+        if params.is_empty() {
+            self.close_uncached().await?;
+            let result = self.conn.query_iter(sql).await.map_err(|e| map_error(e, sql))?;
+            each_row(result, sql, each).await?;
+        } else {
+            let (stmt, params) = self.prepare(sql, params).await?;
+            let result = self.conn.exec_iter(stmt, params).await.map_err(|e| map_error(e, sql))?;
+            each_row(result, sql, each).await?;
+        }
+        self.close_uncached().await
     }
 
     fn stream<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> RowStream<'a> {

@@ -10,6 +10,7 @@ use chrono::{NaiveDate, NaiveTime, TimeDelta};
 use mysql_async::consts::ColumnType as T;
 use mysql_async::{Column, Value as My};
 use ormolu_core::driver::Row;
+use ormolu_core::row::{no_cell, RawRow, ValueRef};
 use ormolu_core::value::parse_datetime;
 use ormolu_core::{Error, Result, Value};
 use rust_decimal::Decimal;
@@ -43,6 +44,68 @@ impl Decoder {
             .collect::<Result<Vec<_>>>()?;
         Ok(Row { columns: self.names.clone(), values })
     }
+}
+
+/// A `mysql_async` row read in place (see [`ormolu_core::row`]): integers, doubles and
+/// text without a [`Value`] in between; everything else through [`decode`].
+pub(crate) struct MyRow<'r> {
+    pub(crate) row: &'r mysql_async::Row,
+    pub(crate) columns: &'r [Column],
+}
+
+impl RawRow for MyRow<'_> {
+    fn len(&self) -> usize {
+        self.columns.len()
+    }
+
+    fn cell(&self, index: usize) -> Result<ValueRef<'_>> {
+        let col = self.columns.get(index).ok_or_else(|| no_cell(index, self.columns.len()))?;
+        let v = match self.row.as_ref(index) {
+            None | Some(My::NULL) => return Ok(ValueRef::Null),
+            Some(v) => v,
+        };
+        let unsigned = col.flags().contains(mysql_async::consts::ColumnFlags::UNSIGNED_FLAG);
+        Ok(match (col.column_type(), v) {
+            (T::MYSQL_TYPE_TINY | T::MYSQL_TYPE_SHORT | T::MYSQL_TYPE_INT24 | T::MYSQL_TYPE_LONG, My::Int(i))
+            | (T::MYSQL_TYPE_LONGLONG, My::Int(i))
+                if !unsigned || *i >= 0 =>
+            {
+                ValueRef::Int(*i)
+            }
+            (T::MYSQL_TYPE_DOUBLE, My::Double(f)) => ValueRef::Float(*f),
+            (
+                T::MYSQL_TYPE_TINY
+                | T::MYSQL_TYPE_SHORT
+                | T::MYSQL_TYPE_INT24
+                | T::MYSQL_TYPE_LONG
+                | T::MYSQL_TYPE_LONGLONG,
+                My::Bytes(b),
+            ) => match std::str::from_utf8(b).ok().and_then(|s| s.parse::<i64>().ok()) {
+                Some(i) if !unsigned || i >= 0 => ValueRef::Int(i),
+                _ => ValueRef::Value(decode(col, v.clone())?),
+            },
+            (t, My::Bytes(b)) if is_text(t) && col.character_set() != BINARY_CHARSET => ValueRef::Text(
+                std::str::from_utf8(b).map_err(|e| Error::Decode(format!("text column is not UTF-8: {e}")))?,
+            ),
+            _ => ValueRef::Value(decode(col, v.clone())?),
+        })
+    }
+}
+
+/// Whether [`decode`] reads columns of type `t` as text (unless binary).
+fn is_text(t: T) -> bool {
+    matches!(
+        t,
+        T::MYSQL_TYPE_VARCHAR
+            | T::MYSQL_TYPE_VAR_STRING
+            | T::MYSQL_TYPE_STRING
+            | T::MYSQL_TYPE_BLOB
+            | T::MYSQL_TYPE_TINY_BLOB
+            | T::MYSQL_TYPE_MEDIUM_BLOB
+            | T::MYSQL_TYPE_LONG_BLOB
+            | T::MYSQL_TYPE_ENUM
+            | T::MYSQL_TYPE_SET
+    )
 }
 
 /// Decodes one cell of column `col`.

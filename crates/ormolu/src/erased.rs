@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use ormolu_core::meta::ModelMeta;
+use ormolu_core::row::RawRow;
 use ormolu_core::{Error, Result, Value};
 
 use crate::model::Model;
@@ -84,6 +85,9 @@ pub trait RelationSlot: Send + Sync {
 /// Decodes an instance from fetched cells (as [`Model::from_values`]), boxed.
 pub type DecodeFn = fn(&[usize], &mut dyn Iterator<Item = Value>) -> Result<Box<dyn AnyModel>>;
 
+/// Decodes an instance from a row read in place (as [`Model::from_row`]), boxed.
+pub type DecodeRowFn = fn(&[usize], &dyn RawRow, usize) -> Result<Box<dyn AnyModel>>;
+
 /// A list of instances of one model, as `Vec<M>` behind [`Any`].
 pub type AnyList = Box<dyn Any + Send + Sync>;
 
@@ -97,6 +101,8 @@ pub struct ModelType {
     pub meta: fn() -> &'static ModelMeta,
     /// [`Model::from_values`], boxed.
     pub decode: DecodeFn,
+    /// [`Model::from_row`], boxed.
+    pub decode_row: DecodeRowFn,
     /// Turns instances of this model into a `Vec` of it, as [`Any`] (for
     /// [`PrefetchCache::get`](crate::PrefetchCache::get)).
     pub collect: CollectFn,
@@ -104,6 +110,10 @@ pub struct ModelType {
 
 fn decode_as<M: Model>(fields: &[usize], values: &mut dyn Iterator<Item = Value>) -> Result<Box<dyn AnyModel>> {
     Ok(Box::new(M::from_values(fields, values)?))
+}
+
+fn decode_row_as<M: Model>(fields: &[usize], row: &dyn RawRow, start: usize) -> Result<Box<dyn AnyModel>> {
+    Ok(Box::new(M::from_row(fields, row, start)?))
 }
 
 fn collect_as<M: Model>(objs: Vec<Box<dyn AnyModel>>) -> Result<AnyList> {
@@ -114,7 +124,7 @@ fn collect_as<M: Model>(objs: Vec<Box<dyn AnyModel>>) -> Result<AnyList> {
 impl ModelType {
     /// The entry of model `M` (what the derive registers).
     pub const fn of<M: Model>() -> Self {
-        ModelType { meta: M::meta, decode: decode_as::<M>, collect: collect_as::<M> }
+        ModelType { meta: M::meta, decode: decode_as::<M>, decode_row: decode_row_as::<M>, collect: collect_as::<M> }
     }
 }
 
@@ -145,12 +155,24 @@ pub(crate) fn model_type_of(m: &ModelMeta) -> Result<&'static ModelType> {
     })
 }
 
-/// A hashable form of a key value (integers of any width compare equal).
-pub(crate) fn key_of(v: &Value) -> String {
+/// A hashable form of a key value: integers (of any width, and booleans) compare
+/// equal by value, text by its characters, anything else by its debug form.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Key {
+    /// An integer key.
+    Int(i64),
+    /// A text key.
+    Text(String),
+    /// Any other value.
+    Other(String),
+}
+
+/// The [`Key`] of a value.
+pub(crate) fn key_of(v: &Value) -> Key {
     match v {
-        Value::I64(n) => format!("i{n}"),
-        Value::Text(s) => format!("s{s}"),
-        Value::Bool(b) => format!("i{}", i64::from(*b)),
-        other => format!("{other:?}"),
+        Value::I64(n) => Key::Int(*n),
+        Value::Bool(b) => Key::Int(i64::from(*b)),
+        Value::Text(s) => Key::Text(s.clone()),
+        other => Key::Other(format!("{other:?}")),
     }
 }

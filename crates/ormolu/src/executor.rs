@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use ormolu_core::compiler::Sql;
 use ormolu_core::dialect::Dialect;
 use ormolu_core::driver::{Connection, ExecResult, Row};
+use ormolu_core::row::RowFn;
 use ormolu_core::Result;
 use tokio::sync::OwnedMutexGuard;
 
@@ -69,6 +70,14 @@ pub async fn fetch(exec: &(impl Executor + ?Sized), sql: &Sql) -> Result<Vec<Row
     exec.db_inner().log(sql);
     let mut conn = exec.conn().await?;
     conn.query(&sql.sql, &sql.params).await
+}
+
+/// Runs a query and calls `each` with every row read in place (no rows collected),
+/// logging the statement.
+pub async fn fetch_each(exec: &(impl Executor + ?Sized), sql: &Sql, each: &mut RowFn<'_>) -> Result<()> {
+    exec.db_inner().log(sql);
+    let mut conn = exec.conn().await?;
+    conn.query_each(&sql.sql, &sql.params, each).await
 }
 
 /// Runs a statement that returns no rows, logging it.

@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
 use ormolu_core::meta::FieldType;
+use ormolu_core::row::ValueRef;
 use ormolu_core::{FromValue, Result, ToValue, Value};
 use rust_decimal::Decimal;
 use std::fmt;
@@ -38,6 +39,12 @@ pub trait FieldValue: Sized + Clone + Default + Send + Sync + 'static {
     fn to_db(&self) -> Value;
     /// The value from a fetched cell.
     fn from_db(v: Value) -> Result<Self>;
+    /// The value from a cell read in place (see [`ormolu_core::row`]). The default
+    /// goes through [`FieldValue::from_db`]; the built-in types read the driver's
+    /// cell directly (text is copied once, into the field).
+    fn from_cell(c: ValueRef<'_>) -> Result<Self> {
+        Self::from_db(c.into_value())
+    }
 }
 
 macro_rules! plain_field {
@@ -46,6 +53,7 @@ macro_rules! plain_field {
             const TYPE: FieldType = FieldType::$ft;
             fn to_db(&self) -> Value { self.to_value() }
             fn from_db(v: Value) -> Result<Self> { <$t as FromValue>::from_value(v) }
+            fn from_cell(c: ValueRef<'_>) -> Result<Self> { <$t as FromValue>::from_cell(c) }
         }
     )*};
 }
@@ -67,6 +75,13 @@ impl<T: FieldValue> FieldValue for Option<T> {
         match v {
             Value::Null => Ok(None),
             v => T::from_db(v).map(Some),
+        }
+    }
+    fn from_cell(c: ValueRef<'_>) -> Result<Self> {
+        if c.is_null() {
+            Ok(None)
+        } else {
+            T::from_cell(c).map(Some)
         }
     }
 }
@@ -147,6 +162,13 @@ impl<T: FieldValue> FieldValue for Auto<T> {
         match v {
             Value::Null => Ok(Auto(None)),
             v => T::from_db(v).map(|x| Auto(Some(x))),
+        }
+    }
+    fn from_cell(c: ValueRef<'_>) -> Result<Self> {
+        if c.is_null() {
+            Ok(Auto(None))
+        } else {
+            T::from_cell(c).map(|x| Auto(Some(x)))
         }
     }
 }

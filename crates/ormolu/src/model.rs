@@ -1,6 +1,7 @@
 //! The [`Model`] trait that `#[derive(Model)]` implements.
 
 use ormolu_core::meta::ModelMeta;
+use ormolu_core::row::RawRow;
 use ormolu_core::{Result, Value};
 
 use crate::erased::RelationSlot;
@@ -22,6 +23,15 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     /// `meta().fields`) of the cells in `values`, in order; fields not listed were
     /// deferred and take their type's default.
     fn from_values(fields: &[usize], values: &mut dyn Iterator<Item = Value>) -> Result<Self>;
+
+    /// Builds an instance from a row read in place: the cells of `fields` (as in
+    /// [`Model::from_values`]) start at cell `start` of `row`. The derive reads each
+    /// cell straight into its field (no [`Value`] in between for the plain types);
+    /// the default goes through [`Model::from_values`].
+    fn from_row(fields: &[usize], row: &dyn RawRow, start: usize) -> Result<Self> {
+        let values = (0..fields.len()).map(|i| row.value(start + i)).collect::<Result<Vec<_>>>()?;
+        Self::from_values(fields, &mut values.into_iter())
+    }
 
     /// The value of field `index` as stored.
     fn field_value(&self, index: usize) -> Value;

@@ -13,12 +13,12 @@ use deadpool_postgres::{ClientWrapper, Object};
 use futures_util::{stream, StreamExt, TryStreamExt};
 use ormolu_core::dialect::{Dialect, Postgres};
 use ormolu_core::driver::{Connection, ExecResult, Row, RowStream};
+use ormolu_core::row::RowFn;
 use ormolu_core::{Error, Result, Value};
 use tokio_postgres::error::SqlState;
-use tokio_postgres::types::Type;
 use tokio_postgres::Statement;
 
-use crate::decode::{column_names, decode_row};
+use crate::decode::{column_names, decode_row, PgRow};
 use crate::error_map::query_error;
 use crate::params::PgParam;
 
@@ -94,6 +94,25 @@ fn is_stale_plan(e: &tokio_postgres::Error) -> bool {
         .is_some_and(|db| db.code() == &SqlState::FEATURE_NOT_SUPPORTED && db.message().starts_with("cached plan"))
 }
 
+/// Sends a query and returns its rows as they arrive. Queries are prepared once per
+/// connection and cached, with or without parameters: the server then parses and
+/// plans a repeated query once.
+async fn raw_rows(
+    client: &ClientWrapper,
+    capacity: usize,
+    sql: &str,
+    params: &[Value],
+) -> Result<tokio_postgres::RowStream> {
+    with_statement(
+        client,
+        capacity,
+        sql,
+        |stmt| async move { client.query_raw(&stmt, params.iter().map(PgParam)).await },
+    )
+    .await
+    .map_err(|e| query_error(e, sql))
+}
+
 #[async_trait]
 impl Connection for PgConnection {
     fn dialect(&self) -> &'static dyn Dialect {
@@ -118,20 +137,20 @@ impl Connection for PgConnection {
         self.stream(sql, params).try_collect().await
     }
 
+    async fn query_each(&mut self, sql: &str, params: &[Value], each: &mut RowFn<'_>) -> Result<()> {
+        let rows = raw_rows(&self.client, self.cache_capacity, sql, params).await?;
+        let mut rows = std::pin::pin!(rows);
+        while let Some(row) = rows.next().await {
+            each(&PgRow(&row.map_err(|e| query_error(e, sql))?))?;
+        }
+        Ok(())
+    }
+
     fn stream<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> RowStream<'a> {
         let client: &'a ClientWrapper = &self.client;
         let capacity = self.cache_capacity;
         let start = async move {
-            let rows = if params.is_empty() {
-                let none = std::iter::empty::<(PgParam<'_>, Type)>();
-                client.query_typed_raw(sql, none).await
-            } else {
-                with_statement(client, capacity, sql, |stmt| async move {
-                    client.query_raw(&stmt, params.iter().map(PgParam)).await
-                })
-                .await
-            }
-            .map_err(|e| query_error(e, sql))?;
+            let rows = raw_rows(client, capacity, sql, params).await?;
             // Names are read from the first row and shared by all the others.
             let mut columns: Option<Arc<[String]>> = None;
             Ok::<_, Error>(rows.map(move |row| {

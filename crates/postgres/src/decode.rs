@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use ormolu_core::driver::Row;
+use ormolu_core::row::{no_cell, RawRow, ValueRef};
 use ormolu_core::{Error, Result, Value};
 use rust_decimal::Decimal;
 use tokio_postgres::types::{FromSql, Kind, Type};
@@ -67,6 +68,36 @@ pub(crate) fn decode_row(row: &tokio_postgres::Row, columns: &Arc<[String]>) -> 
         values.push(value);
     }
     Ok(Row { columns: Arc::clone(columns), values })
+}
+
+/// A tokio-postgres row read in place (see [`ormolu_core::row`]): integers, floats
+/// and text without a [`Value`] in between, everything else through [`decode_cell`].
+pub(crate) struct PgRow<'r>(pub(crate) &'r tokio_postgres::Row);
+
+impl RawRow for PgRow<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn cell(&self, index: usize) -> Result<ValueRef<'_>> {
+        let col = self.0.columns().get(index).ok_or_else(|| no_cell(index, self.0.len()))?;
+        let Raw(raw) =
+            self.0.try_get::<_, Raw<'_>>(index).map_err(|e| Error::Decode(format!("column `{}`: {e}", col.name())))?;
+        let Some(raw) = raw else { return Ok(ValueRef::Null) };
+        let ty = col.type_();
+        let d = |e: BoxError| Error::Decode(format!("column `{}`: cannot read `{}`: {e}", col.name(), ty.name()));
+        Ok(match classify(ty) {
+            PgKind::Int2 => ValueRef::Int(i16::from_sql(&Type::INT2, raw).map_err(d)?.into()),
+            PgKind::Int4 => ValueRef::Int(i32::from_sql(&Type::INT4, raw).map_err(d)?.into()),
+            PgKind::Int8 => ValueRef::Int(i64::from_sql(&Type::INT8, raw).map_err(d)?),
+            PgKind::Float8 => ValueRef::Float(f64::from_sql(&Type::FLOAT8, raw).map_err(d)?),
+            PgKind::Text => ValueRef::Text(std::str::from_utf8(raw).map_err(|e| d(e.into()))?),
+            PgKind::Bytea => ValueRef::Bytes(raw),
+            _ => ValueRef::Value(
+                decode_cell(ty, raw).map_err(|why| Error::Decode(format!("column `{}`: {why}", col.name())))?,
+            ),
+        })
+    }
 }
 
 /// Reads one non-NULL cell of type `ty`.

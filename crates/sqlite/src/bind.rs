@@ -82,6 +82,21 @@ fn push_time(s: &mut String, t: &NaiveTime) {
     }
 }
 
+/// A fetched cell, borrowed; text that is not UTF-8 is returned as bytes.
+pub(crate) fn cell_ref(v: ValueRef<'_>) -> ormolu_core::row::ValueRef<'_> {
+    use ormolu_core::row::ValueRef as R;
+    match v {
+        ValueRef::Null => R::Null,
+        ValueRef::Integer(i) => R::Int(i),
+        ValueRef::Real(f) => R::Float(f),
+        ValueRef::Text(t) => match std::str::from_utf8(t) {
+            Ok(s) => R::Text(s),
+            Err(_) => R::Bytes(t),
+        },
+        ValueRef::Blob(b) => R::Bytes(b),
+    }
+}
+
 /// A fetched cell as a [`Value`]; text that is not UTF-8 is returned as bytes.
 pub(crate) fn read_cell(v: ValueRef<'_>) -> Value {
     match v {

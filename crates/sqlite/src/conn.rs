@@ -7,16 +7,21 @@
 
 use std::fmt;
 use std::future::{poll_fn, Future as _};
+use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Instant;
 
 use async_trait::async_trait;
+use futures_util::StreamExt;
 use ormolu_core::dialect::{Dialect, Sqlite};
 use ormolu_core::driver::{Connection, ExecResult, Row, RowStream};
+use ormolu_core::row::RowFn;
 use ormolu_core::{Error, Result, Value};
 use tokio::sync::oneshot;
 
 use crate::gate::{classify, Gate, Kind};
 use crate::manager::Manager;
+use crate::slow::{can_block_in_place, off_runtime, SlowStatements};
 use crate::{run, stream};
 
 /// A connection checked out of the pool; it goes back when dropped.
@@ -35,6 +40,8 @@ pub struct SqliteConnection {
     /// The pool's writer gate, and the permit while this connection writes.
     gate: Gate,
     permit: Option<tokio::sync::OwnedSemaphorePermit>,
+    /// The pool's record of slow statements (see [`crate::slow`]).
+    slow: Arc<SlowStatements>,
 }
 
 impl fmt::Debug for SqliteConnection {
@@ -51,8 +58,25 @@ fn lost() -> Error {
 }
 
 impl SqliteConnection {
-    pub(crate) fn new(obj: Object, gate: Gate) -> Self {
-        SqliteConnection { obj: Some(obj), pending: None, gate, permit: None }
+    pub(crate) fn new(obj: Object, gate: Gate, slow: Arc<SlowStatements>) -> Self {
+        SqliteConnection { obj: Some(obj), pending: None, gate, permit: None, slow }
+    }
+
+    /// Runs `f` on the connection (gated): inline, timed and remembered when slow;
+    /// a statement known to be slow runs inside `block_in_place` where the runtime
+    /// allows it.
+    async fn run<T>(&mut self, sql: &str, f: impl FnOnce(&rusqlite::Connection) -> Result<T>) -> Result<T> {
+        let slow = Arc::clone(&self.slow);
+        self.gated(sql, |c| {
+            if slow.is_slow(sql) {
+                return off_runtime(|| f(c));
+            }
+            let start = Instant::now();
+            let out = f(c);
+            slow.record(sql, start);
+            out
+        })
+        .await
     }
 
     /// Runs `f` with the write lock rules of [`crate::gate`] applied to `sql`.
@@ -107,11 +131,28 @@ impl Connection for SqliteConnection {
     }
 
     async fn execute(&mut self, sql: &str, params: &[Value]) -> Result<ExecResult> {
-        self.gated(sql, |c| run::execute(c, sql, params)).await
+        self.run(sql, |c| run::execute(c, sql, params)).await
     }
 
     async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        self.gated(sql, |c| run::query(c, sql, params)).await
+        self.run(sql, |c| run::query(c, sql, params)).await
+    }
+
+    async fn query_each(&mut self, sql: &str, params: &[Value], each: &mut RowFn<'_>) -> Result<()> {
+        let slow = Arc::clone(&self.slow);
+        if slow.is_slow(sql) {
+            if !can_block_in_place() && classify(sql) == Kind::Read {
+                // A current-thread runtime has no other worker: a known slow read runs
+                // on a blocking thread, its rows coming back through the stream.
+                let mut rows = self.stream(sql, params);
+                while let Some(row) = rows.next().await {
+                    each(&row?)?;
+                }
+                return Ok(());
+            }
+            return self.gated(sql, |c| off_runtime(|| run::query_each(c, sql, params, each, &slow))).await;
+        }
+        self.gated(sql, |c| run::query_each(c, sql, params, each, &slow)).await
     }
 
     fn stream<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> RowStream<'a> {

@@ -23,16 +23,26 @@ pub(crate) enum Kind {
     Read,
 }
 
-/// Classifies a statement by its first keyword.
+/// Classifies a statement by its first keyword (no allocation: it runs per statement).
 pub(crate) fn classify(sql: &str) -> Kind {
-    let word: String =
-        sql.trim_start().chars().take_while(|c| c.is_ascii_alphabetic()).collect::<String>().to_ascii_uppercase();
-    match word.as_str() {
-        "BEGIN" => Kind::Begin,
-        "COMMIT" | "END" => Kind::End,
-        "ROLLBACK" if !sql.to_ascii_uppercase().contains(" TO ") => Kind::End,
-        "INSERT" | "UPDATE" | "DELETE" | "REPLACE" | "CREATE" | "DROP" | "ALTER" | "WITH" => Kind::Write,
-        _ => Kind::Read,
+    let sql = sql.trim_start();
+    let end = sql.bytes().position(|b| !b.is_ascii_alphabetic()).unwrap_or(sql.len());
+    let word = &sql[..end];
+    let is = |kw: &str| word.eq_ignore_ascii_case(kw);
+    if is("BEGIN") {
+        Kind::Begin
+    } else if is("COMMIT") || is("END") {
+        Kind::End
+    } else if is("ROLLBACK") {
+        if sql[end..].split_ascii_whitespace().any(|w| w.eq_ignore_ascii_case("TO")) {
+            Kind::Read
+        } else {
+            Kind::End
+        }
+    } else if ["INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "WITH"].iter().any(|k| is(k)) {
+        Kind::Write
+    } else {
+        Kind::Read
     }
 }
 
@@ -65,6 +75,8 @@ mod tests {
         assert_eq!(classify("  commit"), Kind::End);
         assert_eq!(classify("ROLLBACK"), Kind::End);
         assert_eq!(classify("ROLLBACK TO SAVEPOINT \"s1\""), Kind::Read);
+        assert_eq!(classify("rollback transaction to s1"), Kind::Read);
+        assert_eq!(classify("ROLLBACK;"), Kind::End);
         assert_eq!(classify("INSERT INTO t VALUES (1)"), Kind::Write);
         assert_eq!(classify("SELECT 1"), Kind::Read);
         assert_eq!(classify("SAVEPOINT \"s1\""), Kind::Read);

@@ -60,6 +60,7 @@ mod manager;
 mod pool;
 mod regexp;
 mod run;
+mod slow;
 mod stream;
 mod url;
 

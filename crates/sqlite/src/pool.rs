@@ -13,6 +13,7 @@ use ormolu_core::{Error, Result};
 use crate::conn::SqliteConnection;
 use crate::gate::Gate;
 use crate::manager::{Manager, OpenConfig};
+use crate::slow::SlowStatements;
 use crate::url::{self, Target};
 
 /// Opens a pool for a `sqlite:` URL.
@@ -46,7 +47,7 @@ pub async fn connect(url: &str, opts: PoolOptions) -> Result<SqlitePool> {
         .build()
         .map_err(|e| Error::Config(format!("cannot build the SQLite pool: {e}")))?;
     let gate = if target_is_file { Gate::for_file() } else { Gate::default() };
-    let pool = SqlitePool { inner, opts: Arc::new(opts), gate };
+    let pool = SqlitePool { inner, opts: Arc::new(opts), gate, slow: Arc::default() };
     drop(pool.get().await?);
     Ok(pool)
 }
@@ -57,6 +58,7 @@ pub struct SqlitePool {
     inner: deadpool::managed::Pool<Manager>,
     opts: Arc<PoolOptions>,
     gate: Gate,
+    slow: Arc<SlowStatements>,
 }
 
 impl fmt::Debug for SqlitePool {
@@ -72,8 +74,8 @@ impl fmt::Debug for SqlitePool {
 impl SqlitePool {
     /// Takes a connection, waiting up to the acquire timeout for a free one.
     pub async fn get(&self) -> Result<SqliteConnection> {
-        let gate = self.gate.clone();
-        self.inner.get().await.map(|o| SqliteConnection::new(o, gate)).map_err(|e| self.pool_error(e))
+        let (gate, slow) = (self.gate.clone(), Arc::clone(&self.slow));
+        self.inner.get().await.map(|o| SqliteConnection::new(o, gate, slow)).map_err(|e| self.pool_error(e))
     }
 
     /// This pool as ormolu's shared, type-erased pool.

@@ -5,14 +5,18 @@
 //! the connection's prepared statement cache (`prepare_cached`).
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use ormolu_core::driver::{ExecResult, Row};
+use ormolu_core::row::{no_cell, RawRow, RowFn, ValueRef};
 use ormolu_core::{Result, Value};
 use rusqlite::{CachedStatement, Connection};
 use tokio::sync::mpsc;
 
-use crate::bind::{read_cell, Bind};
+use crate::bind::{cell_ref, read_cell, Bind};
 use crate::error_map::map_err;
+use crate::slow::{can_block_in_place, SlowStatements, CHECK_EVERY, STEP_BUDGET};
+use crate::stream::{CHUNK_ROWS, CHUNK_WAIT};
 
 /// Prepares `sql` from the cache and binds `params`, checking their number.
 fn prepare<'c>(conn: &'c Connection, sql: &str, params: &[Value]) -> rusqlite::Result<CachedStatement<'c>> {
@@ -73,25 +77,92 @@ pub(crate) fn query(conn: &Connection, sql: &str, params: &[Value]) -> Result<Ve
     run().map_err(|e| map_err(e, sql))
 }
 
+/// A rusqlite row read in place.
+struct SqliteRow<'r, 's>(&'r rusqlite::Row<'s>, usize);
+
+impl RawRow for SqliteRow<'_, '_> {
+    fn len(&self) -> usize {
+        self.1
+    }
+    fn cell(&self, index: usize) -> Result<ValueRef<'_>> {
+        match self.0.get_ref(index) {
+            Ok(v) => Ok(cell_ref(v)),
+            Err(_) => Err(no_cell(index, self.1)),
+        }
+    }
+}
+
+/// Runs a query and calls `each` with every row, read in place. Inline at first;
+/// a query still stepping after [`STEP_BUDGET`] finishes inside `block_in_place` where the
+/// runtime allows it (see [`crate::slow`]); `slow` remembers it.
+pub(crate) fn query_each(
+    conn: &Connection,
+    sql: &str,
+    params: &[Value],
+    each: &mut RowFn<'_>,
+    slow: &SlowStatements,
+) -> Result<()> {
+    let start = Instant::now();
+    let mut stmt = prepare(conn, sql, params).map_err(|e| map_err(e, sql))?;
+    let n = stmt.column_count();
+    let mut rows = stmt.raw_query();
+    let mut step = || -> Result<bool> {
+        match rows.next() {
+            Ok(Some(r)) => each(&SqliteRow(r, n)).map(|()| true),
+            Ok(None) => Ok(false),
+            Err(e) => Err(map_err(e, sql)),
+        }
+    };
+    loop {
+        for _ in 0..CHECK_EVERY {
+            if !step()? {
+                slow.record(sql, start);
+                return Ok(());
+            }
+        }
+        if start.elapsed() >= STEP_BUDGET && can_block_in_place() {
+            break;
+        }
+    }
+    slow.record(sql, start);
+    tokio::task::block_in_place(|| {
+        while step()? {}
+        Ok(())
+    })
+}
+
 /// Runs `;`-separated statements without parameters.
 pub(crate) fn batch(conn: &Connection, sql: &str) -> Result<()> {
     conn.execute_batch(sql).map_err(|e| map_err(e, sql))
 }
 
-/// Runs a query on a blocking thread, sending each row through `tx`; stops at the
-/// first error (which is sent) or as soon as the receiver is gone.
-pub(crate) fn stream(conn: &Connection, sql: &str, params: &[Value], tx: &mpsc::Sender<Result<Row>>) {
+/// Runs a query on a blocking thread, sending its rows through `tx` in chunks (see
+/// [`crate::stream`]); stops at the first error (which is sent) or as soon as the
+/// receiver is gone.
+pub(crate) fn stream(conn: &Connection, sql: &str, params: &[Value], tx: &mpsc::Sender<Result<Vec<Row>>>) {
     let run = || -> rusqlite::Result<()> {
         let mut stmt = prepare(conn, sql, params)?;
         let cols = columns(&stmt);
         let n = cols.len();
         let mut rows = stmt.raw_query();
+        let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+        let mut since = Instant::now();
         while !tx.is_closed() {
             let Some(r) = rows.next()? else { break };
             let values = (0..n).map(|i| r.get_ref(i).map(read_cell)).collect::<rusqlite::Result<_>>()?;
-            if tx.blocking_send(Ok(Row { columns: Arc::clone(&cols), values })).is_err() {
-                break;
+            if chunk.is_empty() {
+                since = Instant::now();
             }
+            chunk.push(Row { columns: Arc::clone(&cols), values });
+            if chunk.len() >= CHUNK_ROWS || since.elapsed() >= CHUNK_WAIT {
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_ROWS));
+                if tx.blocking_send(Ok(full)).is_err() {
+                    return Ok(());
+                }
+            }
+        }
+        if !chunk.is_empty() {
+            let _ = tx.blocking_send(Ok(chunk));
         }
         Ok(())
     };

@@ -2,7 +2,8 @@
 //!
 //! A long scan must not block the async runtime, so [`SqliteRowStream`] lends the
 //! connection (the deadpool object) to a `spawn_blocking` task that steps the
-//! statement and sends rows through a bounded channel ([`CHANNEL_CAPACITY`] rows):
+//! statement and sends rows through a bounded channel, in chunks of up to
+//! [`CHUNK_ROWS`] rows ([`CHANNEL_CAPACITY`] chunks):
 //! memory stays constant and the task waits while the consumer is slow. When the
 //! query ends the task sends the connection back through a oneshot channel, which
 //! the next call on the [`SqliteConnection`] awaits first.
@@ -23,15 +24,22 @@ use tokio::sync::{mpsc, oneshot};
 use crate::conn::SqliteConnection;
 use crate::run;
 
-/// Rows buffered between the blocking task and the consumer.
-pub(crate) const CHANNEL_CAPACITY: usize = 64;
+/// Chunks of rows buffered between the blocking task and the consumer.
+pub(crate) const CHANNEL_CAPACITY: usize = 4;
+
+/// Rows per chunk: the task sends rows in chunks (one channel hand-off per chunk, not
+/// per row); a chunk is also sent once it is [`CHUNK_WAIT`] old.
+pub(crate) const CHUNK_ROWS: usize = 256;
+
+/// The longest a fetched row waits in the task before it is sent.
+pub(crate) const CHUNK_WAIT: std::time::Duration = std::time::Duration::from_millis(1);
 
 enum State {
     /// Not started: waits for the connection, then starts the task (on first poll,
     /// so that creating the stream needs no runtime).
     Start,
     /// The task is running.
-    Running { rows: mpsc::Receiver<Result<Row>>, interrupt: InterruptHandle },
+    Running { rows: mpsc::Receiver<Result<Vec<Row>>>, chunk: std::vec::IntoIter<Row>, interrupt: InterruptHandle },
     /// Finished (or failed to start).
     Done,
 }
@@ -64,7 +72,7 @@ impl<'a> SqliteRowStream<'a> {
             let _ = give_back.send(obj);
         });
         self.conn.set_pending(back);
-        Ok(State::Running { rows, interrupt })
+        Ok(State::Running { rows, chunk: Vec::new().into_iter(), interrupt })
     }
 }
 
@@ -88,12 +96,15 @@ impl Stream for SqliteRowStream<'_> {
                         }
                     }
                 }
-                State::Running { rows, .. } => {
-                    let item = ready!(rows.poll_recv(cx));
-                    if item.is_none() {
-                        this.state = State::Done;
+                State::Running { rows, chunk, .. } => {
+                    if let Some(row) = chunk.next() {
+                        return Poll::Ready(Some(Ok(row)));
                     }
-                    return Poll::Ready(item);
+                    match ready!(rows.poll_recv(cx)) {
+                        Some(Ok(next)) => *chunk = next.into_iter(),
+                        Some(Err(e)) => return Poll::Ready(Some(Err(e))),
+                        None => this.state = State::Done,
+                    }
                 }
                 State::Done => return Poll::Ready(None),
             }
@@ -103,7 +114,7 @@ impl Stream for SqliteRowStream<'_> {
 
 impl Drop for SqliteRowStream<'_> {
     fn drop(&mut self) {
-        if let State::Running { rows, interrupt } = &mut self.state {
+        if let State::Running { rows, interrupt, .. } = &mut self.state {
             rows.close();
             // Harmless if the statement already finished: SQLite clears the flag
             // when the next statement starts on an idle connection.

@@ -1,4 +1,4 @@
-//! The `impl ::ormolu::Model` block: `KEY_TYPE`, `meta()`, `from_values`, `field_value`,
+//! The `impl ::ormolu::Model` block: `KEY_TYPE`, `meta()`, `from_values`, `from_row`, `field_value`,
 //! `set_field_value`.
 
 use proc_macro2::TokenStream;
@@ -163,6 +163,36 @@ pub(crate) fn model_impl(def: &ModelDef) -> TokenStream {
                 let mut __obj = #ident {
                     #( #idents: #vars, )*
                     #( #skipped: ::std::default::Default::default(), )*
+                };
+                #bind_after_load
+                ::std::result::Result::Ok(__obj)
+            }
+
+            fn from_row(
+                fields: &[usize],
+                row: &dyn #core::row::RawRow,
+                start: usize,
+            ) -> ::ormolu::Result<Self> {
+                #[allow(unused_mut)]
+                let mut __obj = if fields == &[ #( #idx ),* ][..] {
+                    // Every field, in order: read straight into the struct.
+                    #ident {
+                        #( #idents: #rt::decode_cell::<#tys>(row.cell(start + #idx)?, #model, #names)?, )*
+                        #( #skipped: ::std::default::Default::default(), )*
+                    }
+                } else {
+                    #( let mut #vars: #tys = ::std::default::Default::default(); )*
+                    for (__i, &index) in fields.iter().enumerate() {
+                        let __cell = row.cell(start + __i)?;
+                        match index {
+                            #( #idx => #vars = #rt::decode_cell::<#tys>(__cell, #model, #names)?, )*
+                            _ => return ::std::result::Result::Err(#rt::bad_index(#model, index)),
+                        }
+                    }
+                    #ident {
+                        #( #idents: #vars, )*
+                        #( #skipped: ::std::default::Default::default(), )*
+                    }
                 };
                 #bind_after_load
                 ::std::result::Result::Ok(__obj)

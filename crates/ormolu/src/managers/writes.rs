@@ -9,7 +9,7 @@ use ormolu_core::query::Query;
 use ormolu_core::{Error, Result, Value};
 
 use super::manager_core::ManagerCore;
-use crate::erased::key_of;
+use crate::erased::{key_of, Key};
 use crate::executor::{fetch, Executor};
 use crate::model::Model;
 use crate::q::Q;
@@ -153,8 +153,8 @@ fn dedup(keys: Vec<Value>) -> Vec<Value> {
 
 /// What `set()` changes: `(current keys not wanted, wanted keys not current)`.
 pub(super) fn difference(current: Vec<Value>, wanted: Vec<Value>) -> (Vec<Value>, Vec<Value>) {
-    let keep: HashSet<String> = wanted.iter().map(key_of).collect();
-    let have: HashSet<String> = current.iter().map(key_of).collect();
+    let keep: HashSet<Key> = wanted.iter().map(key_of).collect();
+    let have: HashSet<Key> = current.iter().map(key_of).collect();
     let old: Vec<Value> = current.into_iter().filter(|v| !keep.contains(&key_of(v))).collect();
     let new: Vec<Value> = wanted.into_iter().filter(|v| !have.contains(&key_of(v))).collect();
     (old, new)

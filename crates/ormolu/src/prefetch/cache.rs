@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use ormolu_core::Value;
 
-use crate::erased::{key_of, AnyList};
+use crate::erased::{key_of, AnyList, Key};
 use crate::model::Model;
 
 /// Prefetched rows that have no field to go to on their parent (a parent model that
@@ -18,7 +18,7 @@ use crate::model::Model;
 /// ```
 #[derive(Default)]
 pub struct PrefetchCache {
-    map: HashMap<(&'static str, String), HashMap<String, AnyList>>,
+    map: HashMap<(&'static str, String), HashMap<Key, AnyList>>,
 }
 
 impl std::fmt::Debug for PrefetchCache {

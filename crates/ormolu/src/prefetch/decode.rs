@@ -2,7 +2,8 @@
 //! types), for prefetched levels and for the QuerySet's own rows.
 
 use ormolu_core::compiler::SelectPlan;
-use ormolu_core::{Error, Result, Value};
+use ormolu_core::row::RawRow;
+use ormolu_core::{Error, Result};
 
 use crate::erased::{model_type_of, AnyModel, ModelType};
 
@@ -12,39 +13,37 @@ pub(crate) fn related_types(plan: &SelectPlan) -> Result<Vec<&'static ModelType>
 }
 
 /// One model row of `plan`, with its `select_related()` objects stored in it.
-pub(crate) fn decode_cells(
+pub(crate) fn decode_row(
     ty: &ModelType,
     plan: &SelectPlan,
     types: &[&'static ModelType],
-    cells: &mut [Value],
+    row: &dyn RawRow,
 ) -> Result<Box<dyn AnyModel>> {
-    let n = plan.fields.len().min(cells.len());
-    let mut obj = (ty.decode)(&plan.fields, &mut cells[..n].iter_mut().map(|v| std::mem::replace(v, Value::Null)))?;
+    let mut obj = (ty.decode_row)(&plan.fields, row, 0)?;
     if !plan.related.is_empty() {
-        attach_related(&mut *obj, plan, types, cells)?;
+        attach_related(&mut *obj, plan, types, row)?;
     }
     Ok(obj)
 }
 
-/// Builds the `select_related()` objects of one row (`cells`) and stores them in
-/// `obj` and in each other, deepest first, so `item.order.get()?.user.get()` is set.
-/// A NULL primary key (a LEFT OUTER JOIN of a NULL foreign key) is no object.
+/// Builds the `select_related()` objects of one row and stores them in `obj` and in
+/// each other, deepest first, so `item.order.get()?.user.get()` is set. A NULL
+/// primary key (a LEFT OUTER JOIN of a NULL foreign key) is no object.
 pub(crate) fn attach_related(
     obj: &mut dyn AnyModel,
     plan: &SelectPlan,
     types: &[&'static ModelType],
-    cells: &mut [Value],
+    row: &dyn RawRow,
 ) -> Result<()> {
     let related = &plan.related;
     let mut built: Vec<Option<Box<dyn AnyModel>>> = Vec::with_capacity(related.len());
     for (r, ty) in related.iter().zip(types) {
-        let end = (r.offset + r.fields.len()).min(cells.len());
-        let part = &mut cells[r.offset.min(end)..end];
-        if part.get(r.pk_cell).is_none_or(Value::is_null) {
+        let pk = r.offset + r.pk_cell;
+        if pk >= row.len() || row.cell(pk)?.is_null() {
             built.push(None);
             continue;
         }
-        built.push(Some((ty.decode)(&r.fields, &mut part.iter_mut().map(|v| std::mem::replace(v, Value::Null)))?));
+        built.push(Some((ty.decode_row)(&r.fields, row, r.offset)?));
     }
     for i in (0..related.len()).rev() {
         let Some(o) = built[i].take() else { continue };

@@ -11,11 +11,11 @@ use ormolu_core::query::{Expr, Loading, QNode, Query, Rhs, Select};
 use ormolu_core::{Error, Result, Value};
 
 use super::cache::PrefetchCache;
-use super::decode::{decode_cells, related_types};
+use super::decode::{decode_row, related_types};
 use super::relation::{destination, resolve, Rel};
 use super::tree::Node;
-use crate::erased::{key_of, model_type_of, AnyModel, ModelType};
-use crate::executor::{fetch, Executor};
+use crate::erased::{key_of, model_type_of, AnyModel, Key, ModelType};
+use crate::executor::{fetch_each, Executor};
 
 /// The name of the extra column carrying a many-to-many row's owner key.
 const PREFETCH_VAL: &str = "_prefetch_related_val";
@@ -76,7 +76,7 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
             Rel::Forward { field, .. } => p.value_of(*field),
             Rel::Reverse { key, .. } | Rel::ManyToMany { key, .. } => p.value_of(*key),
         };
-        let mut uses: HashMap<String, usize> = HashMap::new();
+        let mut uses: HashMap<Key, usize> = HashMap::new();
         let mut keys: Vec<Value> = Vec::new();
         for p in parents.iter() {
             let k = parent_key(&**p);
@@ -138,9 +138,9 @@ async fn fetch_level<E: Executor + ?Sized>(
     base: Option<&Query>,
     ty: &'static ModelType,
     keys: Vec<Value>,
-) -> Result<(Vec<Box<dyn AnyModel>>, HashMap<String, Vec<usize>>)> {
+) -> Result<(Vec<Box<dyn AnyModel>>, HashMap<Key, Vec<usize>>)> {
     let mut objs: Vec<Box<dyn AnyModel>> = Vec::new();
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<Key, Vec<usize>> = HashMap::new();
     if keys.is_empty() {
         return Ok((objs, groups));
     }
@@ -178,7 +178,11 @@ async fn fetch_level<E: Executor + ?Sized>(
     };
     // Parameters the query has besides the keys: the batch is what the backend allows
     // beyond them.
-    let others = Compiler::new(d, &base).select()?.sql.params.len();
+    let others = if base.filter.is_empty() && base.annotations.is_empty() {
+        0
+    } else {
+        Compiler::new(d, &base).select()?.sql.params.len()
+    };
     let limit = d.features().max_query_params.saturating_sub(others + 1).max(1);
     let size = ctx.batch.unwrap_or(limit).min(limit).max(1);
     for chunk in keys.chunks(size) {
@@ -189,13 +193,14 @@ async fn fetch_level<E: Executor + ?Sized>(
             q.annotations.push((PREFETCH_VAL.to_string(), Expr::Col(path.clone())));
         }
         let plan = Compiler::new(d, &q).select()?;
-        let rows = fetch(exec, &plan.sql).await?;
         let extra_at = extra.as_ref().map(|_| plan.fields.len() + q.annotations.len() - 1);
         let types = related_types(&plan)?;
-        for row in rows {
-            let mut cells = row.values;
-            let owner = extra_at.and_then(|at| cells.get(at).cloned()).unwrap_or(Value::Null);
-            let obj = decode_cells(ty, &plan, &types, &mut cells)?;
+        fetch_each(exec, &plan.sql, &mut |row| {
+            let owner = match extra_at {
+                Some(at) => row.value(at)?,
+                None => Value::Null,
+            };
+            let obj = decode_row(ty, &plan, &types, row)?;
             let group = match rel {
                 Rel::Forward { to, .. } => obj.value_of(*to),
                 Rel::Reverse { field, .. } => obj.value_of(*field),
@@ -203,7 +208,9 @@ async fn fetch_level<E: Executor + ?Sized>(
             };
             groups.entry(key_of(&group)).or_default().push(objs.len());
             objs.push(obj);
-        }
+            Ok(())
+        })
+        .await?;
     }
     Ok((objs, groups))
 }

@@ -7,25 +7,23 @@ use futures_core::Stream;
 use ormolu_core::compiler::{pk_ordering, Compiler, SelectPlan};
 use ormolu_core::driver::Row;
 use ormolu_core::query::{OrderBy, QNode, Rhs};
+use ormolu_core::row::RawRow;
 use ormolu_core::{Error, FromValue, Result, ToValue, Value};
 
 use super::QuerySet;
 use crate::erased::ModelType;
-use crate::executor::{fetch, Executor};
+use crate::executor::{fetch, fetch_each, Executor};
 use crate::model::Model;
 use crate::prefetch::{attach_related, related_types};
 use crate::q::IntoQ;
 
-/// One model row of `plan`, with its `select_related()` objects (`types`: their
-/// registered types) stored in its relation fields.
-pub(crate) fn decode<M: Model>(plan: &SelectPlan, types: &[&'static ModelType], row: Row) -> Result<M> {
-    if plan.related.is_empty() {
-        return M::from_values(&plan.fields, &mut row.values.into_iter());
+/// One model row of `plan` read in place, with its `select_related()` objects (`types`:
+/// their registered types) stored in its relation fields.
+pub(crate) fn decode<M: Model>(plan: &SelectPlan, types: &[&'static ModelType], row: &dyn RawRow) -> Result<M> {
+    let mut obj = M::from_row(&plan.fields, row, 0)?;
+    if !plan.related.is_empty() {
+        attach_related(&mut obj, plan, types, row)?;
     }
-    let mut cells = row.values;
-    let n = plan.fields.len().min(cells.len());
-    let mut obj = M::from_values(&plan.fields, &mut cells[..n].iter_mut().map(|v| std::mem::replace(v, Value::Null)))?;
-    attach_related(&mut obj, plan, types, &mut cells)?;
     Ok(obj)
 }
 
@@ -49,8 +47,13 @@ impl<M: Model> QuerySet<M> {
         self.check_for_update(exec)?;
         let plan = self.plan(exec.dialect())?;
         let types = related_types(&plan)?;
-        let rows = fetch(exec, &plan.sql).await?;
-        rows.into_iter().map(|r| decode(&plan, &types, r)).collect()
+        let mut out = Vec::new();
+        fetch_each(exec, &plan.sql, &mut |row| {
+            out.push(decode::<M>(&plan, &types, row)?);
+            Ok(())
+        })
+        .await?;
+        Ok(out)
     }
 
     /// The one row matching `q` (Django's `get(**kwargs)`); `DoesNotExist` or
@@ -171,7 +174,8 @@ impl<M: Model> QuerySet<M> {
         let empty = self.query.empty;
         let conn = exec.conn_owned();
         let inner = exec.db_inner().clone();
-        let (tx, rx) = tokio::sync::mpsc::channel::<Result<Row>>(256);
+        // Rows cross to the consumer in chunks of what is ready (one hand-off per chunk).
+        let (tx, rx) = tokio::sync::mpsc::channel::<Vec<Result<Row>>>(8);
         let decoding = plan.as_ref().ok().map(|p| (p.clone(), related_types(p)));
         let fut = async move {
             if empty {
@@ -180,29 +184,29 @@ impl<M: Model> QuerySet<M> {
             let plan = match plan {
                 Ok(p) => p,
                 Err(e) => {
-                    let _ = tx.send(Err(e)).await;
+                    let _ = tx.send(vec![Err(e)]).await;
                     return;
                 }
             };
             let mut conn = match conn.await {
                 Ok(c) => c,
                 Err(e) => {
-                    let _ = tx.send(Err(e)).await;
+                    let _ = tx.send(vec![Err(e)]).await;
                     return;
                 }
             };
             inner.log(&plan.sql);
-            let mut rows = conn.stream(&plan.sql.sql, &plan.sql.params);
-            while let Some(row) = rows.next().await {
-                if tx.send(row).await.is_err() {
+            let mut rows = conn.stream(&plan.sql.sql, &plan.sql.params).ready_chunks(256);
+            while let Some(chunk) = rows.next().await {
+                if tx.send(chunk).await.is_err() {
                     break;
                 }
             }
         };
         tokio::spawn(fut);
-        tokio_stream_from(rx).map(move |r| {
+        tokio_stream_from(rx).flat_map(futures_util::stream::iter).map(move |r| {
             r.and_then(|row| match &decoding {
-                Some((plan, Ok(types))) => decode::<M>(plan, types, row),
+                Some((plan, Ok(types))) => decode::<M>(plan, types, &row),
                 Some((_, Err(e))) => Err(Error::Usage(e.to_string())),
                 None => Err(Error::Usage("no plan".into())),
             })

@@ -1,6 +1,7 @@
 //! Helpers for code written by `#[derive(Model)]` and `#[derive(Choices)]`; not an API.
 
 use ormolu_core::meta::FieldType;
+use ormolu_core::row::ValueRef;
 use ormolu_core::{Error, Result, Value};
 
 use crate::field::FieldValue;
@@ -8,6 +9,15 @@ use crate::field::FieldValue;
 /// Decodes a fetched cell for `model.field`, naming them in the error.
 pub fn decode<T: FieldValue>(v: Value, model: &str, field: &str) -> Result<T> {
     T::from_db(v).map_err(|e| match e {
+        Error::Decode(msg) => Error::Decode(format!("{model}.{field}: {msg}")),
+        e => e,
+    })
+}
+
+/// Decodes a cell read in place for `model.field`, naming them in the error.
+#[inline]
+pub fn decode_cell<T: FieldValue>(c: ValueRef<'_>, model: &str, field: &str) -> Result<T> {
+    T::from_cell(c).map_err(|e| match e {
         Error::Decode(msg) => Error::Decode(format!("{model}.{field}: {msg}")),
         e => e,
     })
