@@ -41,6 +41,7 @@ fn is_insert(sql: &str) -> bool {
 
 /// Runs a statement; rows it returns (e.g. `RETURNING`) are stepped through and dropped.
 pub(crate) fn execute(conn: &Connection, sql: &str, params: &[Value]) -> Result<ExecResult> {
+    ormolu_core::value::reject_arrays(params, "sqlite")?;
     let run = || -> rusqlite::Result<ExecResult> {
         let before = conn.total_changes();
         let mut stmt = prepare(conn, sql, params)?;
@@ -58,6 +59,7 @@ pub(crate) fn execute(conn: &Connection, sql: &str, params: &[Value]) -> Result<
 
 /// Runs a query and collects its rows.
 pub(crate) fn query(conn: &Connection, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+    ormolu_core::value::reject_arrays(params, "sqlite")?;
     let run = || -> rusqlite::Result<Vec<Row>> {
         let mut stmt = prepare(conn, sql, params)?;
         let cols = columns(&stmt);
@@ -81,6 +83,10 @@ pub(crate) fn batch(conn: &Connection, sql: &str) -> Result<()> {
 /// Runs a query on a blocking thread, sending each row through `tx`; stops at the
 /// first error (which is sent) or as soon as the receiver is gone.
 pub(crate) fn stream(conn: &Connection, sql: &str, params: &[Value], tx: &mpsc::Sender<Result<Row>>) {
+    if let Err(e) = ormolu_core::value::reject_arrays(params, "sqlite") {
+        let _ = tx.blocking_send(Err(e));
+        return;
+    }
     let run = || -> rusqlite::Result<()> {
         let mut stmt = prepare(conn, sql, params)?;
         let cols = columns(&stmt);
