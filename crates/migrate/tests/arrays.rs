@@ -1,7 +1,7 @@
 //! Array fields in migrations (PostgreSQL): makemigrations adds an array column (a
 //! one-off `[]` for existing rows) and alters one (`varchar(20)[]` → `varchar(40)[]`,
 //! `integer[]` → `bigint[]`); the files written say `FieldType::Array(&…)`; migrate
-//! applies them and nothing is left to detect. On SQLite and MySQL/MariaDB, migrating
+//! applies them, inspectdb reads them back as `Vec<_>`, and nothing is left to detect. On SQLite and MySQL/MariaDB, migrating
 //! to a model with an array field fails with NotSupported before any DDL.
 
 mod common;
@@ -126,6 +126,8 @@ backend_tests! {
         assert_eq!(col(db, "SELECT array_to_string(scores, ',') FROM ar_doc WHERE title = 'new'").await, ["1,2"]);
         let want = common::fresh_shape(db, &ProjectState::from_models(match models(3) { Models::List(v) => v, _ => unreachable!() })).await;
         assert_eq!(shape(db).await, want);
+        let (code, text) = manage(db, 3, &ms, &["inspectdb"]).await;
+        assert!(code == 0 && text.contains("pub tags: Vec<String>,") && text.contains("pub scores: Option<Vec<i64>>,"), "{text}");
         let answers = &mut Answers::none();
         assert!(make_migrations(&models(3).state(), ms.clone(), &[], None, false, answers).unwrap().is_empty());
         let (code, text) = manage(db, 1, &ms, &["migrate", "ar", "0001"]).await;
