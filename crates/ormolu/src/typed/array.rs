@@ -54,7 +54,9 @@ impl<E: ArrayElement> ArrayType for Option<Vec<E>> {
 }
 
 // `contains` on an array is Django's `@>` (the text lookup of the same name).
+#[diagnostic::do_not_recommend]
 impl<E: ArrayElement> TextLookup<l::contains> for Vec<E> {}
+#[diagnostic::do_not_recommend]
 impl<E: ArrayElement> TextLookup<l::contains> for Option<Vec<E>> {}
 
 /// `contained_by`: every element is in the given array (`<@`).
@@ -89,16 +91,19 @@ pub struct index;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct slice;
 
+#[diagnostic::do_not_recommend]
 impl<T: ArrayType> Transform<T> for len {
     type Output = T::Len;
     const NAME: &'static str = "len";
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: ArrayType> Transform<T> for index {
     type Output = Option<T::Element>;
     const NAME: &'static str = "index";
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: ArrayType> Transform<T> for slice {
     type Output = T;
     const NAME: &'static str = "slice";
