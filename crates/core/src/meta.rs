@@ -44,6 +44,11 @@ pub enum FieldType {
     Json,
     /// Binary data.
     Bytes,
+    /// A PostgreSQL array of the element type (Django's
+    /// `django.contrib.postgres.fields.ArrayField`): `integer[]`, `varchar(20)[]`…
+    /// The element's `max_length`/`max_digits` are the field's own. PostgreSQL only
+    /// ([`Features::supports_array_fields`](crate::dialect::Features)).
+    Array(&'static FieldType),
 }
 
 impl FieldType {
@@ -58,6 +63,43 @@ impl FieldType {
     /// Whether time transforms (hour, minute, second) apply.
     pub fn has_time(self) -> bool {
         matches!(self, FieldType::DateTime | FieldType::Time)
+    }
+    /// The element type of an array field.
+    pub fn array_element(self) -> Option<FieldType> {
+        match self {
+            FieldType::Array(e) => Some(*e),
+            _ => None,
+        }
+    }
+    /// Whether this is an array (Django's `ArrayField`).
+    pub fn is_array(self) -> bool {
+        matches!(self, FieldType::Array(_))
+    }
+    /// An array of `elem` (for types read at run time, e.g. from migration files):
+    /// scalar elements point at static types; nested arrays are leaked once.
+    pub fn array_of(elem: FieldType) -> FieldType {
+        use FieldType as T;
+        FieldType::Array(match elem {
+            T::AutoBig => &T::AutoBig,
+            T::Auto => &T::Auto,
+            T::Bool => &T::Bool,
+            T::SmallInt => &T::SmallInt,
+            T::Int => &T::Int,
+            T::BigInt => &T::BigInt,
+            T::Float => &T::Float,
+            T::Double => &T::Double,
+            T::Char => &T::Char,
+            T::Text => &T::Text,
+            T::Decimal => &T::Decimal,
+            T::Date => &T::Date,
+            T::DateTime => &T::DateTime,
+            T::Time => &T::Time,
+            T::Duration => &T::Duration,
+            T::Uuid => &T::Uuid,
+            T::Json => &T::Json,
+            T::Bytes => &T::Bytes,
+            nested @ T::Array(_) => Box::leak(Box::new(nested)),
+        })
     }
     /// Whether this is an integer type.
     pub fn is_integer(self) -> bool {

@@ -3,13 +3,28 @@
 //! Used by tests, the quickstart and (later) migrations, so nobody writes DDL by hand.
 
 use crate::dialect::Dialect;
-use crate::meta::{FieldMeta, ModelMeta};
+use crate::error::{Error, Result};
+use crate::meta::{FieldMeta, FieldType, ModelMeta};
 use crate::schema_alter::{ColumnDef, TableDef};
 use crate::value::Value;
 
 /// The column definition of one field: `"name" type NOT NULL …`.
 pub fn column_sql(d: &dyn Dialect, f: &FieldMeta) -> String {
     ColumnDef::from_field(f).sql(d)
+}
+
+/// `Error::NotSupported` when the backend cannot store a field of type `ty`: an array
+/// field (Django's `ArrayField`) outside PostgreSQL. Checked before any DDL runs.
+pub fn check_field_type(d: &dyn Dialect, ty: FieldType) -> Result<()> {
+    if ty.is_array() && !d.features().supports_array_fields {
+        return Err(Error::not_supported("ArrayField (array columns)", d.name()));
+    }
+    Ok(())
+}
+
+/// [`check_field_type`] for every field of these models.
+pub fn check_models(d: &dyn Dialect, models: &[&ModelMeta]) -> Result<()> {
+    models.iter().flat_map(|m| m.fields.iter()).try_for_each(|f| check_field_type(d, f.ty))
 }
 
 /// Index/constraint names as Django makes them: table, columns and a short hash.

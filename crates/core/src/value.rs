@@ -43,6 +43,9 @@ pub enum Value {
     /// A JSON document.
     #[cfg(feature = "json")]
     Json(serde_json::Value),
+    /// A PostgreSQL array (Django's `ArrayField`): its elements, `Null` for a NULL
+    /// element. Only PostgreSQL binds it; elsewhere binding is `Error::NotSupported`.
+    Array(Vec<Value>),
 }
 
 impl Value {
@@ -60,6 +63,7 @@ impl Value {
         use crate::meta::FieldType as T;
         match (self, ty) {
             (Value::Null, _) => Value::Null,
+            (Value::Array(items), T::Array(e)) => Value::Array(items.into_iter().map(|v| v.convert_to(*e)).collect()),
             (Value::I64(i), T::Bool) => Value::Bool(i != 0),
             (Value::Decimal(d), t) if t.is_integer() && d.fract().is_zero() => {
                 i64::try_from(d).map(Value::I64).unwrap_or(Value::Decimal(d))
@@ -147,6 +151,7 @@ impl Value {
             Value::Uuid(_) => "uuid",
             #[cfg(feature = "json")]
             Value::Json(_) => "json",
+            Value::Array(_) => "array",
         }
     }
 }
@@ -170,8 +175,27 @@ impl fmt::Display for Value {
             Value::Uuid(u) => write!(f, "{u}"),
             #[cfg(feature = "json")]
             Value::Json(j) => write!(f, "{j}"),
+            Value::Array(items) => {
+                f.write_str("[")?;
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                f.write_str("]")
+            }
         }
     }
+}
+
+/// `Error::NotSupported` when one of `params` is an array: only backends with
+/// [`supports_array_fields`](crate::dialect::Features::supports_array_fields) bind them.
+pub fn reject_arrays(params: &[Value], backend: &'static str) -> Result<()> {
+    if params.iter().any(|v| matches!(v, Value::Array(_))) {
+        return Err(Error::not_supported("binding an ArrayField value", backend));
+    }
+    Ok(())
 }
 
 /// Converts a Rust value into a [`Value`].

@@ -22,6 +22,8 @@ pub(crate) const LOOKUPS: &[&str] = &[
     "isnull",
     "regex",
     "iregex",
+    "contained_by",
+    "overlap",
 ];
 
 /// Names that transform a value inside a path.
@@ -39,7 +41,21 @@ pub(crate) const TRANSFORMS: &[&str] = &[
     "hour",
     "minute",
     "second",
+    "len",
 ];
+
+/// An array index (`0`) or slice (`0_2`) transform, whose marker is `index`/`slice`.
+fn array_transform(name: &str) -> Option<&'static str> {
+    if name.parse::<u32>().is_ok() {
+        return Some("index");
+    }
+    let (a, b) = name.split_once('_')?;
+    (a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok()).then_some("slice")
+}
+
+fn is_transform(name: &str) -> bool {
+    TRANSFORMS.contains(&name) || array_transform(name).is_some()
+}
 
 /// A `__` path split into field steps, transforms and a lookup.
 pub(crate) struct SplitPath {
@@ -66,7 +82,7 @@ pub(crate) fn split_path(path: &str, span: Span) -> syn::Result<SplitPath> {
         parts.pop();
     }
     let mut transforms = Vec::new();
-    while parts.len() > 1 && TRANSFORMS.contains(parts.last().expect("non-empty")) {
+    while parts.len() > 1 && is_transform(parts.last().expect("non-empty")) {
         transforms.push(parts.pop().expect("non-empty").to_string());
     }
     transforms.reverse();
@@ -110,7 +126,7 @@ pub(crate) fn lookup_type(lookup: Option<&str>, span: Span) -> TokenStream {
 /// Transforms as a type-level list: `(year, ())`.
 pub(crate) fn transforms_type(transforms: &[String], span: Span) -> TokenStream {
     transforms.iter().rev().fold(quote!(()), |rest, t| {
-        let id = Ident::new(t, span);
+        let id = Ident::new(array_transform(t).unwrap_or(t), span);
         quote_spanned!(span=> (::ormolu::typed::transforms::#id, #rest))
     })
 }
@@ -168,6 +184,10 @@ mod tests {
         assert_eq!(split("date"), (v(&["date"]), v(&[]), None));
         assert_eq!(split("year__gt"), (v(&["year"]), v(&[]), Some("gt".into())));
         assert!(split_path("a____b", Span::call_site()).is_err());
+        // Array transforms: len, an index, a slice.
+        assert_eq!(split("tags__len__gt"), (v(&["tags"]), v(&["len"]), Some("gt".into())));
+        assert_eq!(split("tags__0__startswith"), (v(&["tags"]), v(&["0"]), Some("startswith".into())));
+        assert_eq!(split("tags__0_2__overlap"), (v(&["tags"]), v(&["0_2"]), Some("overlap".into())));
     }
 
     #[test]

@@ -142,7 +142,12 @@ impl Editor {
     }
 
     /// The DDL that turns the tables of `before` into those of `after`.
+    /// A field the backend cannot store (an array field outside PostgreSQL) is
+    /// `Error::NotSupported`, before any SQL.
     pub fn sync(&self, before: &ProjectState, after: &ProjectState, hints: &Hints) -> Result<Vec<Step>> {
+        for f in after.models.values().flat_map(|m| m.fields.iter()) {
+            ormolu_core::schema::check_field_type(self.d, f.ty)?;
+        }
         let mut out = Vec::new();
         let table_renames = self.table_renames(before, after, hints)?;
 

@@ -27,6 +27,21 @@ pub fn model_name(table: &str) -> String {
 /// The Rust type and field options for a column (without `Option`).
 fn rust_type(c: &ColumnInfo) -> (String, Vec<String>) {
     let t = c.data_type.to_lowercase();
+    // A PostgreSQL array (`int4[]`, from the element's type name): `Vec<element>`.
+    if let Some(elem) = t.strip_suffix("[]") {
+        let elem = match elem {
+            "int2" => "smallint",
+            "int4" => "integer",
+            "int8" => "bigint",
+            "float4" => "real",
+            "float8" => "double precision",
+            "bpchar" => "char",
+            "timestamptz" => "timestamp with time zone",
+            e => e,
+        };
+        let (inner, opts) = rust_type(&ColumnInfo { data_type: elem.to_string(), ..c.clone() });
+        return (format!("Vec<{inner}>"), opts);
+    }
     let base = t.split('(').next().unwrap_or("").trim().to_string();
     let mut opts = Vec::new();
     let ty = match base.as_str() {

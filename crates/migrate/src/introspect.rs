@@ -206,7 +206,9 @@ pub async fn table_info(db: &(dyn Executor + '_), table: &str) -> Result<TableIn
         Family::Postgres => {
             let rows = query(
                 db,
-                "SELECT c.column_name::text, c.data_type::text, c.is_nullable::text, \
+                "SELECT c.column_name::text, \
+                 CASE WHEN c.data_type = 'ARRAY' THEN ltrim(c.udt_name::text, '_') || '[]' ELSE c.data_type::text END, \
+                 c.is_nullable::text, \
                  c.character_maximum_length::int, c.numeric_precision::int, c.numeric_scale::int, \
                  (c.is_identity = 'YES' OR c.column_default LIKE 'nextval%')::boolean \
                  FROM information_schema.columns c \

@@ -62,6 +62,22 @@ pub fn parse_value(text: &str, ty: FieldType) -> Result<Fill> {
         FieldType::Uuid => Value::Uuid(unquoted.parse().map_err(|_| bad())?),
         FieldType::Json => Value::Json(serde_json::from_str(t).map_err(|_| bad())?),
         FieldType::Bytes => Value::Bytes(unquoted.as_bytes().to_vec()),
+        // `[a, b]` or `{a,b}` (PostgreSQL's spelling), each item read as the element type.
+        FieldType::Array(e) => {
+            let inner = t
+                .strip_prefix('[')
+                .and_then(|s| s.strip_suffix(']'))
+                .or_else(|| t.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+                .ok_or_else(bad)?;
+            let mut items = Vec::new();
+            for item in inner.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                match parse_value(item, *e).map_err(|_| bad())? {
+                    Fill::Value(v) => items.push(v),
+                    Fill::Now => return Err(bad()),
+                }
+            }
+            Value::Array(items)
+        }
     };
     Ok(Fill::Value(v))
 }

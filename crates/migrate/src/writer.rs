@@ -17,7 +17,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use ormolu_core::meta::OnDelete;
+use ormolu_core::meta::{FieldType, OnDelete};
 use ormolu_core::Value;
 
 use crate::error::{Error, Result};
@@ -46,6 +46,17 @@ pub fn value_source(v: &Value) -> String {
         Value::Duration(d) => format!("micros({})", d.num_microseconds().unwrap_or(i64::MAX)),
         Value::Uuid(u) => format!("uuid({})", lit(&u.to_string())),
         Value::Json(j) => format!("json({})", lit(&j.to_string())),
+        Value::Array(items) => {
+            format!("Value::Array(vec![{}])", items.iter().map(value_source).collect::<Vec<_>>().join(", "))
+        }
+    }
+}
+
+/// A field type as Rust source: `FieldType::Int`, `FieldType::Array(&FieldType::Char)`.
+pub fn field_type_source(ty: FieldType) -> String {
+    match ty {
+        FieldType::Array(e) => format!("FieldType::Array(&{})", field_type_source(*e)),
+        t => format!("FieldType::{t:?}"),
     }
 }
 
@@ -71,10 +82,10 @@ fn list(items: &[String]) -> String {
 pub fn field_source(f: &Field) -> String {
     let mut s = match &f.relation {
         Some(r) if r.one_to_one => {
-            format!("Field::one_to_one({}, FieldType::{:?}, {})", lit(&f.name), f.ty, lit(&r.to))
+            format!("Field::one_to_one({}, {}, {})", lit(&f.name), field_type_source(f.ty), lit(&r.to))
         }
-        Some(r) => format!("Field::foreign_key({}, FieldType::{:?}, {})", lit(&f.name), f.ty, lit(&r.to)),
-        None => format!("Field::new({}, FieldType::{:?})", lit(&f.name), f.ty),
+        Some(r) => format!("Field::foreign_key({}, {}, {})", lit(&f.name), field_type_source(f.ty), lit(&r.to)),
+        None => format!("Field::new({}, {})", lit(&f.name), field_type_source(f.ty)),
     };
     let one_to_one = f.relation.as_ref().is_some_and(|r| r.one_to_one);
     if let Some(c) = &f.db_column {

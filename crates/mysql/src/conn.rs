@@ -46,6 +46,7 @@ impl MySqlConnection {
     /// Prepares `sql` (through the statement cache) and checks it takes `params`
     /// parameters: the driver drops the connection over a wrong count.
     async fn prepare(&mut self, sql: &str, params: &[Value]) -> Result<(Statement, mysql_async::Params)> {
+        ormolu_core::value::reject_arrays(params, self.dialect.name())?;
         self.close_uncached().await?;
         let stmt = self.conn.prep(sql).await.map_err(|e| map_error(e, sql))?;
         if !self.cached {

@@ -42,6 +42,7 @@ pub(crate) fn to_mysql(value: &Value) -> Result<My> {
         Value::Uuid(u) => My::Bytes(u.simple().to_string().into_bytes()),
         #[cfg(feature = "json")]
         Value::Json(j) => My::Bytes(j.to_string().into_bytes()),
+        Value::Array(_) => return Err(Error::not_supported("binding an ArrayField value", "mysql")),
     })
 }
 

@@ -15,7 +15,8 @@
 //! - [`Executor`] (`executor.rs`): what every database call takes — a `Db`, a [`Transaction`]
 //!   or a held connection ([`DbConn`], `connection.rs`).
 //! - [`Model`] (`model.rs`), [`FieldValue`] and [`Auto`] (`field.rs`): models and fields; the
-//!   derive is in the `ormolu-macros` crate.
+//!   derive is in the `ormolu-macros` crate. Array fields (`Vec<T>` of an
+//!   [`ArrayElement`], PostgreSQL only) in `field_array.rs`.
 //! - [`QuerySet`] (`queryset/`): reading, counting, slicing, values, writes.
 //! - Relations (`relations/`): [`ForeignKey`] and [`OneToOne`] (`foreign_key.rs`),
 //!   [`ManyToMany`] (`many_to_many.rs`), [`RelatedSet`] (`related_set.rs`), what the
@@ -134,6 +135,7 @@ pub mod erased;
 mod executor;
 pub mod expr;
 mod field;
+mod field_array;
 mod instance;
 pub mod managers;
 mod model;
@@ -152,6 +154,9 @@ pub use deletion::DeleteResult;
 pub use executor::Executor;
 pub use expr::ExpressionWrapper;
 pub use field::{Auto, FieldValue};
+#[doc(hidden)]
+pub use field_array::char_elements;
+pub use field_array::ArrayElement;
 pub use instance::Instance;
 pub use managers::{ForeignKeyField, RelatedKey, RelatedManager};
 pub use model::Model;

@@ -13,9 +13,10 @@
 //! | uuid | `Uuid` (feature `uuid`), else `Text` |
 //! | json, jsonb | `Json` (feature `json`), else `Text` |
 //! | void | `Null` |
+//! | arrays of the above (`integer[]`, `varchar(n)[]`…) | `Array` (nested when multidimensional) |
 //!
 //! Other types of extensions are read as text when their bytes are UTF-8; anything
-//! else (arrays, ranges, network types, …) is an `Error::Decode` naming the type.
+//! else (ranges, network types, …) is an `Error::Decode` naming the type.
 
 use std::sync::Arc;
 
@@ -103,6 +104,9 @@ impl RawRow for PgRow<'_> {
 /// Reads one non-NULL cell of type `ty`.
 fn decode_cell(ty: &Type, raw: &[u8]) -> Result<Value, String> {
     let d = |e: BoxError| format!("cannot read PostgreSQL type `{}`: {e}", ty.name());
+    if let Kind::Array(elem) = ty.kind() {
+        return crate::array::decode(raw, |cell| decode_cell(elem, cell)).map_err(|e| d(e.into()));
+    }
     Ok(match classify(ty) {
         PgKind::Bool => Value::Bool(bool::from_sql(&Type::BOOL, raw).map_err(d)?),
         PgKind::Int2 => Value::I64(i16::from_sql(&Type::INT2, raw).map_err(d)?.into()),
@@ -177,6 +181,16 @@ mod tests {
         // numeric NaN: ndigits 0, weight 0, sign 0xC000, dscale 0
         let e = decode_cell(&Type::NUMERIC, &[0, 0, 0, 0, 0xC0, 0, 0, 0]).unwrap_err();
         assert!(e.contains("numeric"), "{e}");
+    }
+
+    #[test]
+    fn arrays() {
+        // int4[] {7, NULL}: ndim 1, has nulls, oid 23, length 2, lower bound 1.
+        let raw =
+            [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 23, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 4, 0, 0, 0, 7, 255, 255, 255, 255];
+        assert_eq!(decode_cell(&Type::INT4_ARRAY, &raw).unwrap(), Value::Array(vec![Value::I64(7), Value::Null]));
+        let empty = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 25];
+        assert_eq!(decode_cell(&Type::TEXT_ARRAY, &empty).unwrap(), Value::Array(vec![]));
     }
 
     #[test]

@@ -18,7 +18,8 @@
 //! column type: integers and oid → `I64`, floats → `F64`, numeric → `Decimal`,
 //! text types, enums and citext → `Text`, bytea → `Bytes`, date/timestamp/timestamptz/
 //! time/interval → `Date`/`DateTime`/`DateTimeUtc`/`Time`/`Duration`, uuid → `Uuid`
-//! and json(b) → `Json` with the `uuid`/`json` features (text otherwise).
+//! and json(b) → `Json` with the `uuid`/`json` features (text otherwise); arrays of
+//! these ↔ `Array`.
 //!
 //! Where things are:
 //! - `pool`: [`connect`] (URL → pool, one connection up front, URL options) and
@@ -28,12 +29,15 @@
 //! - `params`: [`PgParam`], a `Value` written as the type the server expects for each
 //!   parameter, and [`ParamError`] when it cannot be.
 //! - `decode`: cells read by column type into `Value`s (the table is in that module).
+//! - `array`: arrays (`integer[]`, `varchar(n)[]`…) ↔ `Value::Array`, in the binary
+//!   format, element by element through the scalar conversions.
 //! - `interval`: the binary `interval` format ↔ `TimeDelta` (a month is 30 days).
 //! - `text`: PostgreSQL's text forms (values as text, text parsed into typed values).
 //! - `pgtype`: the families of PostgreSQL types both directions agree on.
 //! - `error_map`: driver and pool errors → ormolu's `Error` (integrity kinds and
 //!   constraint names, connection and pool failures, SQL kept in database errors).
 
+mod array;
 mod conn;
 mod decode;
 mod error_map;

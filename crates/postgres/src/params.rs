@@ -12,7 +12,7 @@ use bytes::{BufMut, BytesMut};
 use chrono::NaiveTime;
 use ormolu_core::Value;
 use rust_decimal::Decimal;
-use tokio_postgres::types::{to_sql_checked, IsNull, ToSql, Type};
+use tokio_postgres::types::{to_sql_checked, IsNull, Kind, ToSql, Type};
 
 use crate::pgtype::{classify, PgKind};
 use crate::{interval, text};
@@ -30,7 +30,13 @@ impl ToSql for PgParam<'_> {
         if self.0.is_null() {
             return Ok(IsNull::Yes);
         }
-        match encode(self.0, classify(ty), out) {
+        let encoded = match (self.0, ty.kind()) {
+            (Value::Array(items), Kind::Array(elem)) => {
+                crate::array::encode(items, elem, out, |v, buf| encode(v, classify(elem), buf))
+            }
+            (v, _) => encode(v, classify(ty), out),
+        };
+        match encoded {
             Ok(()) => Ok(IsNull::No),
             Err(reason) => {
                 Err(Box::new(ParamError { value: variant_name(self.0), pg_type: ty.name().to_string(), reason }))
@@ -88,6 +94,7 @@ fn variant_name(v: &Value) -> &'static str {
         Value::Uuid(_) => "Value::Uuid",
         #[cfg(feature = "json")]
         Value::Json(_) => "Value::Json",
+        Value::Array(_) => "Value::Array",
     }
 }
 
@@ -244,6 +251,16 @@ mod tests {
         let mut out = BytesMut::new();
         let null = PgParam(&Value::Null).to_sql_checked(&Type::INET, &mut out).unwrap();
         assert!(matches!(null, IsNull::Yes));
+    }
+
+    #[test]
+    fn arrays_of_the_element_type() {
+        let v = Value::Array(vec![Value::Text("a".into()), Value::Null]);
+        let raw = bind(v, Type::VARCHAR_ARRAY).unwrap();
+        assert_eq!(&raw[..12], &[0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 4, 19]);
+        let e = bind(Value::Array(vec![Value::Bool(true)]), Type::DATE_ARRAY).unwrap_err();
+        assert!(e.contains("Value::Array"), "{e}");
+        assert!(bind(Value::Array(vec![]), Type::TEXT).is_err());
     }
 
     #[test]

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 /// unambiguous text form (bytes, durations, NULL).
 pub(crate) fn value_text(v: &Value) -> Option<String> {
     Some(match v {
-        Value::Null | Value::Bytes(_) | Value::Duration(_) => return None,
+        Value::Null | Value::Bytes(_) | Value::Duration(_) | Value::Array(_) => return None,
         Value::Bool(b) => b.to_string(),
         Value::I64(i) => i.to_string(),
         Value::F64(f) => float_text(*f),

@@ -42,6 +42,10 @@ impl ToSql for Bind<'_> {
             Value::Uuid(u) => Owned(SqlValue::Text(u.simple().to_string())),
             #[cfg(feature = "json")]
             Value::Json(j) => Owned(SqlValue::Text(j.to_string())),
+            // Refused before binding (`reject_arrays`): SQLite has no arrays.
+            Value::Array(_) => {
+                return Err(rusqlite::Error::ToSqlConversionFailure("SQLite cannot bind an array value".into()))
+            }
         })
     }
 }

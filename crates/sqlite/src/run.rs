@@ -45,6 +45,7 @@ fn is_insert(sql: &str) -> bool {
 
 /// Runs a statement; rows it returns (e.g. `RETURNING`) are stepped through and dropped.
 pub(crate) fn execute(conn: &Connection, sql: &str, params: &[Value]) -> Result<ExecResult> {
+    ormolu_core::value::reject_arrays(params, "sqlite")?;
     let run = || -> rusqlite::Result<ExecResult> {
         let before = conn.total_changes();
         let mut stmt = prepare(conn, sql, params)?;
@@ -62,6 +63,7 @@ pub(crate) fn execute(conn: &Connection, sql: &str, params: &[Value]) -> Result<
 
 /// Runs a query and collects its rows.
 pub(crate) fn query(conn: &Connection, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+    ormolu_core::value::reject_arrays(params, "sqlite")?;
     let run = || -> rusqlite::Result<Vec<Row>> {
         let mut stmt = prepare(conn, sql, params)?;
         let cols = columns(&stmt);
@@ -103,6 +105,7 @@ pub(crate) fn query_each(
     slow: &SlowStatements,
 ) -> Result<()> {
     let start = Instant::now();
+    ormolu_core::value::reject_arrays(params, "sqlite")?;
     let mut stmt = prepare(conn, sql, params).map_err(|e| map_err(e, sql))?;
     let n = stmt.column_count();
     let mut rows = stmt.raw_query();
@@ -140,6 +143,10 @@ pub(crate) fn batch(conn: &Connection, sql: &str) -> Result<()> {
 /// [`crate::stream`]); stops at the first error (which is sent) or as soon as the
 /// receiver is gone.
 pub(crate) fn stream(conn: &Connection, sql: &str, params: &[Value], tx: &mpsc::Sender<Result<Vec<Row>>>) {
+    if let Err(e) = ormolu_core::value::reject_arrays(params, "sqlite") {
+        let _ = tx.blocking_send(Err(e));
+        return;
+    }
     let run = || -> rusqlite::Result<()> {
         let mut stmt = prepare(conn, sql, params)?;
         let cols = columns(&stmt);

@@ -77,6 +77,10 @@ pub fn value_to_json(v: &Value, ty: Option<FieldType>) -> Json {
         (Value::Json(j), _) => Json::String(j.to_string()),
         (Value::Uuid(u), _) => Json::String(u.simple().to_string()),
         (Value::Bytes(b), _) => Json::String(String::from_utf8_lossy(b).into_owned()),
+        (Value::Array(items), t) => {
+            let elem = t.and_then(FieldType::array_element);
+            Json::Array(items.iter().map(|v| value_to_json(v, elem)).collect())
+        }
     }
 }
 

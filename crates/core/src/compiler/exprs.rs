@@ -26,6 +26,7 @@ pub(crate) fn value_type(v: &Value) -> Option<FieldType> {
         Value::Uuid(_) => FieldType::Uuid,
         #[cfg(feature = "json")]
         Value::Json(_) => FieldType::Json,
+        Value::Array(items) => FieldType::array_of(items.iter().find_map(value_type).unwrap_or(FieldType::Text)),
     })
 }
 

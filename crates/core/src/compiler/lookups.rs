@@ -238,7 +238,15 @@ impl Compiler<'_> {
                 return Ok(cond);
             }
         }
-        let cond = self.apply_lookup(&lhs, lookup, &l.rhs, model, &l.path)?;
+        let array_cond = if lhs.ty.is_some_and(FieldType::is_array) {
+            self.array_lookup(&lhs, lookup, &l.rhs, &l.path)?
+        } else {
+            None
+        };
+        let cond = match array_cond {
+            Some(cond) => cond,
+            None => self.apply_lookup(&lhs, lookup, &l.rhs, model, &l.path)?,
+        };
         // Django: a negated condition on a nullable column must still keep NULL rows.
         if neg.current && lhs.nullable && lookup != "isnull" && !matches!(l.rhs, Rhs::Value(Value::Null)) {
             return Ok(format!("({cond} AND {} IS NOT NULL)", lhs.sql));
@@ -351,6 +359,9 @@ impl Compiler<'_> {
 
     pub(crate) fn transform(&mut self, lhs: Lhs, name: &str, model: &str) -> Result<Lhs> {
         let ty = lhs.ty;
+        if let Some(elem) = ty.and_then(FieldType::array_element) {
+            return self.array_transform(lhs, name, elem, model);
+        }
         let bad = || {
             let mut choices: Vec<String> = LOOKUPS.iter().map(|s| s.to_string()).collect();
             if ty.is_some_and(FieldType::has_date) || ty == Some(FieldType::Time) {

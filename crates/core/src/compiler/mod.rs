@@ -6,6 +6,8 @@
 //!   Django's multi-valued rule (`exclude()` over a reverse or many-to-many relation
 //!   becomes `pk IN (subquery)`).
 //! - `exprs`: expressions (functions, aggregates, windows, casts, truncation) and ORDER BY.
+//! - `array`: PostgreSQL array fields (Django's `ArrayField`: `contains`, `overlap`,
+//!   `len`, index and slice transforms).
 //! - `json`: JSON key paths and lookups (Django's `KeyTransform`, `has_key`, `contains`…).
 //! - `subquery`: `Subquery`, `Exists`, `OuterRef`, `field__in = qs`.
 //! - `group`: GROUP BY as Django's `get_group_by`, HAVING, `aggregate()`.
@@ -17,6 +19,7 @@
 pub mod resolve;
 pub mod sql;
 
+mod array;
 mod exprs;
 mod group;
 mod json;

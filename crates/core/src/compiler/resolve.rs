@@ -175,6 +175,7 @@ pub const LOOKUPS: &[&str] = &[
     "has_keys",
     "has_any_keys",
     "contained_by",
+    "overlap",
     "search",
 ];
 

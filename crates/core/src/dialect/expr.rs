@@ -168,6 +168,11 @@ pub fn standard_cast_sql(expr: &str, ty: FieldType) -> String {
         FieldType::Uuid => "uuid",
         FieldType::Json => "jsonb",
         FieldType::Bytes => "bytea",
+        FieldType::Array(e) => {
+            let inner = standard_cast_sql("", *e);
+            let inner = inner.trim_start_matches("CAST( AS ").trim_end_matches(')');
+            return format!("CAST({expr} AS {inner}[])");
+        }
     };
     format!("CAST({expr} AS {t})")
 }

@@ -56,6 +56,9 @@ pub struct Features {
     pub allows_group_by_selected_pks: bool,
     /// The queries of a UNION/INTERSECT/EXCEPT may be ordered and sliced (in parentheses).
     pub supports_slicing_ordering_in_compound: bool,
+    /// Array columns (`integer[]`) and their lookups (`@>`, `<@`, `&&`, `len`, index
+    /// and slice transforms): Django's `django.contrib.postgres.fields.ArrayField`.
+    pub supports_array_fields: bool,
 }
 
 /// Which date/time part a transform extracts.
@@ -165,6 +168,15 @@ pub fn escape_like(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// The column type of an array field: its element's type (with the field's
+/// `max_length`, digits and places) followed by `[]` (Django's `ArrayField.db_type`).
+pub fn array_column_type(d: &(impl Dialect + ?Sized), f: &FieldMeta) -> String {
+    let elem = f.ty.array_element().unwrap_or(FieldType::Text);
+    let mut s = d.column_type(&FieldMeta { ty: elem, relation: None, default: None, ..f.clone() });
+    s.push_str("[]");
+    s
 }
 
 /// One backend's SQL spelling. Implementations are unit structs with no state.

@@ -29,6 +29,7 @@ static MYSQL_FEATURES: Features = Features {
     supports_aggregate_filter_clause: false,
     allows_group_by_selected_pks: true,
     supports_slicing_ordering_in_compound: true,
+    supports_array_fields: false,
 };
 
 static MARIADB_FEATURES: Features =
@@ -231,6 +232,8 @@ fn mysql_cast_sql(e: &str, ty: FieldType) -> String {
 
 fn column_type(f: &FieldMeta) -> String {
     match f.ty {
+        // Never created: `schema::check_supported` refuses the table first.
+        FieldType::Array(e) => format!("{}[]", column_type(&FieldMeta { ty: *e, ..f.clone() })),
         FieldType::AutoBig | FieldType::BigInt => "bigint".into(),
         FieldType::Auto | FieldType::Int => "integer".into(),
         FieldType::Bool => "bool".into(),

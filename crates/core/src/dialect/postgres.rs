@@ -25,6 +25,7 @@ static FEATURES: Features = Features {
     supports_aggregate_filter_clause: true,
     allows_group_by_selected_pks: true,
     supports_slicing_ordering_in_compound: true,
+    supports_array_fields: true,
 };
 
 impl Dialect for Postgres {
@@ -115,6 +116,7 @@ impl Dialect for Postgres {
             FieldType::Uuid => "uuid",
             FieldType::Json => "jsonb",
             FieldType::Bytes => "bytea",
+            FieldType::Array(e) => return format!("{}[]", self.param_cast(p, *e)),
         };
         format!("{p}::{cast}")
     }
@@ -138,6 +140,7 @@ impl Dialect for Postgres {
             FieldType::Uuid => "uuid".into(),
             FieldType::Json => "jsonb".into(),
             FieldType::Bytes => "bytea".into(),
+            FieldType::Array(_) => super::array_column_type(self, f),
         }
     }
     fn auto_pk_suffix(&self) -> &'static str {

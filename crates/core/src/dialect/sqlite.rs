@@ -25,6 +25,7 @@ static FEATURES: Features = Features {
     supports_aggregate_filter_clause: true,
     allows_group_by_selected_pks: false,
     supports_slicing_ordering_in_compound: false,
+    supports_array_fields: false,
 };
 
 impl Dialect for Sqlite {
@@ -119,6 +120,8 @@ impl Dialect for Sqlite {
             FieldType::Uuid => "char(32)".into(),
             FieldType::Json => "text".into(),
             FieldType::Bytes => "BLOB".into(),
+            // Never created: `schema::check_supported` refuses the table first.
+            FieldType::Array(_) => super::array_column_type(self, f),
         }
     }
     fn auto_pk_suffix(&self) -> &'static str {

@@ -349,8 +349,11 @@ fn check_options(id: &Ident, ty: &Type, info: TypeInfo, a: &FieldAttrs) -> syn::
     let ty_s = display(ty);
     let allowed = |kinds: &[Kind]| info.kind == Kind::Other || kinds.contains(&info.kind);
     if let Some((_, span)) = a.max_length {
-        if !allowed(&[Kind::Text]) {
-            return err(span, format!("`max_length` applies to text fields (`String`), but `{id}` is `{ty_s}`"));
+        if !allowed(&[Kind::Text, Kind::Array]) {
+            return err(
+                span,
+                format!("`max_length` applies to text fields (`String`, `Vec<String>`), but `{id}` is `{ty_s}`"),
+            );
         }
     }
     if let Some(span) = a.text {
@@ -366,7 +369,7 @@ fn check_options(id: &Ident, ty: &Type, info: TypeInfo, a: &FieldAttrs) -> syn::
     }
     for (opt, name) in [(a.max_digits, "max_digits"), (a.decimal_places, "decimal_places")] {
         if let Some((_, span)) = opt {
-            if !allowed(&[Kind::Decimal]) {
+            if !allowed(&[Kind::Decimal, Kind::Array]) {
                 return err(span, format!("`{name}` applies to `Decimal` fields, but `{id}` is `{ty_s}`"));
             }
         }

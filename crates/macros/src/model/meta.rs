@@ -166,6 +166,8 @@ pub(crate) fn field_type(c: &Column) -> TokenStream {
         quote!(#ft::Text)
     } else if c.info.kind == Kind::Text && a.max_length.is_some() {
         quote!(#ft::Char)
+    } else if c.info.kind == Kind::Array && a.max_length.is_some() {
+        quote!(::ormolu::char_elements(#fv::TYPE))
     } else if let (Kind::Text, Some(ch)) = (c.info.kind, &a.choices) {
         quote!(match <#ch as ::ormolu::typed::ChoicesMeta>::MAX_LENGTH {
             ::std::option::Option::Some(_) => #ft::Char,

@@ -29,6 +29,8 @@ pub(crate) enum Kind {
     Duration,
     /// `Vec<u8>`.
     Bytes,
+    /// `Vec<T>` of anything but `u8`: an array field (PostgreSQL).
+    Array,
     /// `ForeignKey<_>`: a relation.
     ForeignKey,
     /// `OneToOne<_>`: a unique relation.
@@ -87,7 +89,8 @@ fn kind(ty: &Type) -> Kind {
         "NaiveDateTime" | "DateTime" => Kind::DateTime,
         "NaiveTime" => Kind::Time,
         "TimeDelta" | "Duration" => Kind::Duration,
-        "Vec" => Kind::Bytes,
+        "Vec" if first_type_arg(seg).is_none_or(|t| last_segment(t).is_some_and(|s| s.ident == "u8")) => Kind::Bytes,
+        "Vec" => Kind::Array,
         "ForeignKey" => Kind::ForeignKey,
         "OneToOne" => Kind::OneToOne,
         "ManyToMany" => Kind::ManyToMany,

@@ -7,6 +7,7 @@
 
 use ormolu_core::query::{Expr, Rhs};
 
+pub use super::array::{contained_by, overlap};
 use super::kinds::{Nullable, TextLookup};
 use super::param::{Param, ValueParam};
 

@@ -43,8 +43,11 @@
 //!   [`QAnd`], [`QOr`], [`QXor`], [`QNot`]; combinable with `&`, `|`, `^`, `!` before the model
 //!   is known, and with [`Q`](crate::Q).
 //! - Assignments for `update()` (`assign.rs`): [`Set`], [`Assign`].
+//! - Array fields (`array.rs`, PostgreSQL): [`ArrayType`], `contained_by`, `overlap`,
+//!   `len()`, `index(i)`, `slice(a, b)`; `contains` is shared with text.
 //! - [`ChoicesMeta`] (`choices.rs`), written by `#[derive(Choices)]`.
 
+mod array;
 mod assign;
 pub mod chars;
 mod choices;
@@ -62,6 +65,7 @@ pub mod rt;
 pub mod transforms;
 
 pub use crate::relations::Reverse;
+pub use array::ArrayType;
 pub use assign::{Assign, Assignable, OwnField, Set};
 pub use choices::ChoicesMeta;
 pub use col::{Col, Field, Joined, Transformed};

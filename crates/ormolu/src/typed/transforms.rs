@@ -2,6 +2,7 @@
 //! which transforms apply to which field types, and what type they produce.
 #![allow(non_camel_case_types)]
 
+pub use super::array::{index, len, slice};
 use super::field::HasField;
 use super::kinds::{DateTimed, Dated, Timed};
 use crate::model::Model;
