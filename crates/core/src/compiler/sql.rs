@@ -46,8 +46,17 @@ pub struct Params {
 impl Params {
     /// Registers a value and returns the marker to write in its place.
     pub fn push(&mut self, v: Value) -> String {
+        let mut s = String::with_capacity(4);
+        self.push_into(&mut s, v);
+        s
+    }
+
+    /// Registers a value and appends its marker to `out`.
+    pub fn push_into(&mut self, out: &mut String, v: Value) {
+        out.push(OPEN);
+        crate::dialect::push_uint(out, self.values.len() as u64);
+        out.push(CLOSE);
         self.values.push(v);
-        format!("{OPEN}{}{CLOSE}", self.values.len() - 1)
     }
 
     /// `marked` with each marker replaced by its value's text (for comparing fragments).
@@ -74,19 +83,40 @@ impl Params {
         if !marked.contains(OPEN) {
             return Sql { sql: marked, params: Vec::new() };
         }
-        let mut sql = String::with_capacity(marked.len());
-        let mut params = Vec::with_capacity(self.values.len());
+        let mut sql = String::with_capacity(marked.len() + 8);
+        // Markers almost always appear once each, in order: then the values move as
+        // they are; otherwise they are cloned in text order.
+        let mut in_order = true;
+        let mut count = 0;
         let mut rest = marked.as_str();
-        while let Some(start) = rest.find(OPEN) {
-            sql.push_str(&rest[..start]);
-            let after = &rest[start + 1..];
-            let end = after.find(CLOSE).expect("parameter marker is closed");
-            let idx: usize = after[..end].parse().expect("parameter marker holds an index");
-            params.push(self.values[idx].clone());
-            d.placeholder_into(&mut sql, params.len());
-            rest = &after[end + 1..];
+        while let Some((before, idx, after)) = next_marker(rest) {
+            sql.push_str(before);
+            in_order &= idx == count;
+            count += 1;
+            d.placeholder_into(&mut sql, count);
+            rest = after;
         }
         sql.push_str(rest);
+        let params = if in_order && count == self.values.len() {
+            self.values
+        } else {
+            let mut params = Vec::with_capacity(count);
+            let mut rest = marked.as_str();
+            while let Some((_, idx, after)) = next_marker(rest) {
+                params.push(self.values[idx].clone());
+                rest = after;
+            }
+            params
+        };
         Sql { sql, params }
     }
+}
+
+/// The text before the first marker of `marked`, the marker's index, and the text after it.
+fn next_marker(marked: &str) -> Option<(&str, usize, &str)> {
+    let start = marked.find(OPEN)?;
+    let after = &marked[start + 1..];
+    let end = after.find(CLOSE).expect("parameter marker is closed");
+    let idx: usize = after[..end].parse().expect("parameter marker holds an index");
+    Some((&marked[..start], idx, &after[end + 1..]))
 }
