@@ -16,6 +16,7 @@
 use std::collections::HashSet;
 
 use super::resolve::{self, Plan};
+use super::sql::Transform;
 use super::Compiler;
 use crate::dialect::{escape_like, DatePart, PatternOp};
 use crate::error::{Error, Result};
@@ -408,7 +409,7 @@ impl Compiler<'_> {
     /// Appends the right-hand side to `out`.
     fn rhs_into(&mut self, out: &mut String, rhs: &Rhs) -> Result<()> {
         match rhs {
-            Rhs::Value(v) => self.params.push_into(out, v.clone()),
+            Rhs::Value(v) => self.params.push_from(out, v.clone(), rhs, Transform::Value),
             other => out.push_str(&self.rhs_sql(other)?),
         }
         Ok(())
@@ -512,6 +513,16 @@ impl Compiler<'_> {
                 }
                 let rhs_sql = match rhs {
                     Rhs::Value(Value::Null) => return Ok(format!("{l} IS NULL")),
+                    Rhs::Value(Value::Text(text)) => {
+                        let (pat, t) = if self.d.pattern_is_like(op) {
+                            (like_value(op, text), Transform::Like(op))
+                        } else {
+                            (text.clone(), Transform::Text)
+                        };
+                        let mut marker = String::with_capacity(4);
+                        self.params.push_from(&mut marker, Value::Text(pat), rhs, t);
+                        marker
+                    }
                     Rhs::Value(v) => {
                         let other;
                         let text = match v {
@@ -552,7 +563,7 @@ impl Compiler<'_> {
 
 /// The LIKE pattern of a pattern lookup's value: escaped (`escape_like`) and wrapped
 /// with `%` as `op` wants (`PatternOp::like_pattern`), in one allocation.
-fn like_value(op: PatternOp, text: &str) -> String {
+pub(crate) fn like_value(op: PatternOp, text: &str) -> String {
     let (lead, trail) = match op {
         PatternOp::Contains | PatternOp::IContains => (true, true),
         PatternOp::StartsWith | PatternOp::IStartsWith => (false, true),

@@ -41,6 +41,28 @@ const CLOSE: char = '\u{2}';
 #[derive(Debug, Default)]
 pub struct Params {
     values: Vec<Value>,
+    /// For each value: where it came from, when it is a lookup's value (for the shape
+    /// cache, which reproduces such parameters from another query's values).
+    origins: Vec<Option<Origin>>,
+}
+
+/// How a parameter was made from a lookup's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Transform {
+    /// The value itself.
+    Value,
+    /// The text value as a LIKE pattern for this operator (escaped, wrapped in `%`).
+    Like(crate::dialect::PatternOp),
+    /// The text value itself, as text.
+    Text,
+}
+
+/// The lookup value a parameter was made from: the address of the lookup's right-hand
+/// side in the query tree, and the transform.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Origin {
+    pub rhs: usize,
+    pub transform: Transform,
 }
 
 impl Params {
@@ -57,6 +79,16 @@ impl Params {
         crate::dialect::push_uint(out, self.values.len() as u64);
         out.push(CLOSE);
         self.values.push(v);
+        self.origins.push(None);
+    }
+
+    /// Registers a value made from the lookup value `rhs` (by `transform`) and appends
+    /// its marker to `out`.
+    pub(crate) fn push_from(&mut self, out: &mut String, v: Value, rhs: &crate::query::Rhs, transform: Transform) {
+        self.push_into(out, v);
+        if let Some(o) = self.origins.last_mut() {
+            *o = Some(Origin { rhs: std::ptr::from_ref(rhs) as usize, transform });
+        }
     }
 
     /// `marked` with each marker replaced by its value's text (for comparing fragments).
@@ -80,8 +112,13 @@ impl Params {
 
     /// Turns marked SQL into a finished statement for a dialect.
     pub fn finish(self, marked: String, d: &dyn Dialect) -> Sql {
+        self.finish_traced(marked, d).0
+    }
+
+    /// [`Params::finish`], with each parameter's origin when the values kept their order.
+    pub(crate) fn finish_traced(self, marked: String, d: &dyn Dialect) -> (Sql, Option<Vec<Option<Origin>>>) {
         if !marked.contains(OPEN) {
-            return Sql { sql: marked, params: Vec::new() };
+            return (Sql { sql: marked, params: Vec::new() }, Some(Vec::new()));
         }
         let mut sql = String::with_capacity(marked.len() + 8);
         // Markers almost always appear once each, in order: then the values move as
@@ -97,9 +134,10 @@ impl Params {
             rest = after;
         }
         sql.push_str(rest);
-        let params = if in_order && count == self.values.len() {
-            self.values
-        } else {
+        if in_order && count == self.values.len() {
+            return (Sql { sql, params: self.values }, Some(self.origins));
+        }
+        let params = {
             let mut params = Vec::with_capacity(count);
             let mut rest = marked.as_str();
             while let Some((_, idx, after)) = next_marker(rest) {
@@ -108,7 +146,7 @@ impl Params {
             }
             params
         };
-        Sql { sql, params }
+        (Sql { sql, params }, None)
     }
 }
 

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use super::related::{qualified_column, RelatedSelect};
 use crate::compiler::exprs::OrderItem;
 use crate::compiler::group::SelCol;
+use crate::compiler::sql::Origin;
 use crate::compiler::{resolve, Compiler, Sql};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
@@ -45,16 +46,18 @@ pub(crate) struct SelectBody {
 
 impl Compiler<'_> {
     /// `SELECT … FROM … WHERE … GROUP BY … HAVING … ORDER BY … LIMIT … OFFSET … [FOR UPDATE]`.
-    pub fn select(mut self) -> Result<SelectPlan> {
+    pub fn select(self) -> Result<SelectPlan> {
+        Ok(self.select_traced()?.0)
+    }
+
+    /// [`Compiler::select`], with the origin of each parameter when known (for the
+    /// shape cache).
+    pub(crate) fn select_traced(mut self) -> Result<(SelectPlan, Option<Vec<Option<Origin>>>)> {
         let body = self.select_body()?;
         let params = std::mem::take(&mut self.params);
-        Ok(SelectPlan {
-            sql: params.finish(body.sql, self.d),
-            fields: body.fields,
-            names: body.names,
-            related: body.related,
-            types: body.types,
-        })
+        let (sql, origins) = params.finish_traced(body.sql, self.d);
+        let plan = SelectPlan { sql, fields: body.fields, names: body.names, related: body.related, types: body.types };
+        Ok((plan, origins))
     }
 
     /// The SELECT as marked SQL (parameters in `self.params`), for statements and
