@@ -23,6 +23,7 @@ mod exprs;
 mod group;
 mod json;
 mod lookups;
+mod path;
 mod statements;
 mod subquery;
 

@@ -25,6 +25,8 @@ use crate::error::{Error, Result};
 use crate::meta::{FieldMeta, FieldType, ManyToManyMeta, ModelMeta};
 use crate::registry;
 
+pub(crate) use super::path::{head, Parts};
+
 /// One JOIN of the FROM clause.
 #[derive(Debug, Clone)]
 pub struct Join {
@@ -117,61 +119,6 @@ pub struct From {
     prefix: Option<char>,
     /// Every alias a path went through since creation (for join promotion votes).
     pub(crate) log: Vec<String>,
-}
-
-/// A `__` path split into its parts, without allocating for up to eight parts.
-pub(crate) struct Parts<'a> {
-    inline: [&'a str; 8],
-    len: usize,
-    heap: Vec<&'a str>,
-}
-
-impl<'a> Parts<'a> {
-    /// Splits `path` at `__`.
-    pub(crate) fn new(path: &'a str) -> Self {
-        let mut p = Parts { inline: [""; 8], len: 0, heap: Vec::new() };
-        let mut rest = Some(path);
-        while let Some(r) = rest {
-            let (part, after) = match find_sep(r) {
-                Some(i) => (&r[..i], Some(&r[i + 2..])),
-                None => (r, None),
-            };
-            rest = after;
-            if p.len < p.inline.len() {
-                p.inline[p.len] = part;
-            } else {
-                if p.heap.is_empty() {
-                    p.heap.extend_from_slice(&p.inline);
-                }
-                p.heap.push(part);
-            }
-            p.len += 1;
-        }
-        p
-    }
-}
-
-impl<'a> std::ops::Deref for Parts<'a> {
-    type Target = [&'a str];
-    fn deref(&self) -> &[&'a str] {
-        if self.heap.is_empty() {
-            &self.inline[..self.len]
-        } else {
-            &self.heap
-        }
-    }
-}
-
-/// The byte index of the first `__` in `s` (as `str::find("__")`, without its
-/// searcher set-up, which costs more than the search on paths this short).
-fn find_sep(s: &str) -> Option<usize> {
-    let b = s.as_bytes();
-    (0..b.len().saturating_sub(1)).find(|&i| b[i] == b'_' && b[i + 1] == b'_')
-}
-
-/// The first part of a `__` path (`"blog"` for `"blog__name__exact"`).
-pub(crate) fn head(path: &str) -> &str {
-    find_sep(path).map_or(path, |i| &path[..i])
 }
 
 /// A resolved field reference.
