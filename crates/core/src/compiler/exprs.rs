@@ -416,7 +416,7 @@ impl Compiler<'_> {
     /// A field path with optional transforms (`pub_date__year`) or JSON keys
     /// (`metadata__source__lang`), or an annotation.
     pub(crate) fn path_sql(&mut self, path: &str) -> Result<Lhs> {
-        let parts: Vec<&str> = path.split("__").collect();
+        let parts = super::resolve::Parts::new(path);
         if let Some(c) = self.annotation_sql(parts[0])? {
             let mut lhs = Lhs { sql: c.sql, ty: c.ty, nullable: true };
             if lhs.ty == Some(FieldType::Json) && parts.len() > 1 {
@@ -476,7 +476,13 @@ impl Compiler<'_> {
                 _ => (self.expr_sql(expr)?.0, false),
             };
             let full = match k.nulls {
-                None => format!("{sql} {dir}"),
+                None => {
+                    let mut full = String::with_capacity(sql.len() + 5);
+                    full.push_str(&sql);
+                    full.push(' ');
+                    full.push_str(dir);
+                    full
+                }
                 Some(n) if self.d.features().supports_nulls_modifier => {
                     format!("{sql} {dir} NULLS {}", if n == Nulls::First { "FIRST" } else { "LAST" })
                 }
@@ -491,11 +497,10 @@ impl Compiler<'_> {
     /// `order_by("blog")`, `order_by("tags")`: the related model's default ordering,
     /// when it has one (else the key, as Django).
     fn relation_ordering(&mut self, path: &str, descending: bool) -> Result<Option<Vec<OrderBy>>> {
-        let head = path.split("__").next().unwrap_or(path);
-        if self.is_annotation(head) {
+        if self.is_annotation(super::resolve::head(path)) {
             return Ok(None);
         }
-        let parts: Vec<&str> = path.split("__").collect();
+        let parts = super::resolve::Parts::new(path);
         let plan = super::resolve::plan(self.from.model, &parts)?;
         let Some(target) = plan.relation_target else { return Ok(None) };
         if !plan.rest.is_empty() || target.ordering.is_empty() {

@@ -12,6 +12,8 @@
 //! - `aggregate()` over a query that is grouped, sliced, distinct or already holds
 //!   aggregates aggregates a derived table: `SELECT AVG("n") FROM (…) subquery`.
 
+use std::borrow::Cow;
+
 use super::exprs::OrderItem;
 use super::{Compiler, Params, SelectPlan};
 use crate::error::{Error, Result};
@@ -43,24 +45,26 @@ impl Compiler<'_> {
     /// Whether a condition refers to an aggregate (so belongs to HAVING).
     fn refers_to_aggregate(&self, q: &QNode) -> bool {
         match q {
-            QNode::Leaf(l) => self.is_aggregate_annotation(l.path.split("__").next().unwrap_or(&l.path)),
+            QNode::Leaf(l) => self.is_aggregate_annotation(super::resolve::head(&l.path)),
             QNode::And(v) | QNode::Or(v) | QNode::Xor(v) => v.iter().any(|c| self.refers_to_aggregate(c)),
-            QNode::Not(c) | QNode::Call(c) => self.refers_to_aggregate(c),
+            QNode::Not(c) => self.refers_to_aggregate(c),
+            QNode::Call(c) => self.refers_to_aggregate(c),
             QNode::Expr(e) => e.contains_aggregate(&|n| self.annotation_expr(n)),
             QNode::ExprLookup(el) => el.lhs.contains_aggregate(&|n| self.annotation_expr(n)),
         }
     }
 
     fn refers_to_window(&self, q: &QNode) -> bool {
-        q.paths()
-            .iter()
-            .any(|p| self.annotation_expr(p.split("__").next().unwrap_or(p)).is_some_and(|e| e.contains_window()))
+        self.has_scope_annotations()
+            && q.paths()
+                .iter()
+                .any(|p| self.annotation_expr(p.split("__").next().unwrap_or(p)).is_some_and(|e| e.contains_window()))
     }
 
     /// `(where part, having part)` of one `filter()` call.
-    fn split_having(&self, call: &QNode) -> (Option<QNode>, Option<QNode>) {
+    fn split_having<'c>(&self, call: &'c QNode) -> (Option<Cow<'c, QNode>>, Option<Cow<'c, QNode>>) {
         if !self.refers_to_aggregate(call) {
-            return (Some(call.clone()), None);
+            return (Some(Cow::Borrowed(call)), None);
         }
         let (inner, wrap): (&QNode, fn(QNode) -> QNode) = match call {
             QNode::Call(inner) => (inner, QNode::call),
@@ -70,11 +74,20 @@ impl Compiler<'_> {
             QNode::And(children) => {
                 let (h, w): (Vec<QNode>, Vec<QNode>) =
                     children.iter().cloned().partition(|c| self.refers_to_aggregate(c));
-                let w = (!w.is_empty()).then(|| wrap(QNode::And(w)));
-                let h = (!h.is_empty()).then(|| wrap(QNode::And(h)));
+                let w = (!w.is_empty()).then(|| Cow::Owned(wrap(QNode::And(w))));
+                let h = (!h.is_empty()).then(|| Cow::Owned(wrap(QNode::And(h))));
                 (w, h)
             }
-            _ => (None, Some(call.clone())),
+            _ => (None, Some(Cow::Borrowed(call))),
+        }
+    }
+
+    /// Whether the current scope has any annotation (most queries have none, and then
+    /// no condition can refer to one).
+    fn has_scope_annotations(&self) -> bool {
+        match &self.scope_annotations {
+            Some(anns) => !anns.is_empty(),
+            None => !self.q.annotations.is_empty(),
         }
     }
 
@@ -142,10 +155,10 @@ impl Compiler<'_> {
     pub(crate) fn where_and_having(&mut self) -> Result<(String, String)> {
         self.check_annotation_names()?;
         let q = self.q;
-        let calls: Vec<QNode> = match &q.filter {
-            QNode::And(v) if !v.is_empty() && v.iter().all(|c| matches!(c, QNode::Call(_))) => v.clone(),
-            f if f.is_empty() => Vec::new(),
-            f => vec![f.clone()],
+        let calls: &[QNode] = match &q.filter {
+            QNode::And(v) if !v.is_empty() && v.iter().all(|c| matches!(c, QNode::Call(_))) => v,
+            f if f.is_empty() => &[],
+            f => std::slice::from_ref(f),
         };
         let mut wheres = Vec::new();
         let mut havings = Vec::new();
@@ -167,10 +180,28 @@ impl Compiler<'_> {
             }
         }
         self.compile_annotations_before(usize::MAX)?;
-        let join = |kw: &str, mut parts: Vec<String>| match parts.len() {
-            0 => String::new(),
-            1 => format!(" {kw} {}", parts.pop().expect("one")),
-            _ => format!(" {kw} ({})", parts.join(" AND ")),
+        let join = |kw: &str, parts: Vec<String>| {
+            let mut out = String::new();
+            if parts.is_empty() {
+                return out;
+            }
+            out.reserve(kw.len() + 4 + parts.iter().map(|p| p.len() + 5).sum::<usize>());
+            out.push(' ');
+            out.push_str(kw);
+            out.push(' ');
+            if parts.len() > 1 {
+                out.push('(');
+            }
+            for (i, p) in parts.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(" AND ");
+                }
+                out.push_str(p);
+            }
+            if parts.len() > 1 {
+                out.push(')');
+            }
+            out
         };
         Ok((join("WHERE", wheres), join("HAVING", havings)))
     }

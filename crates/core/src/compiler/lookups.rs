@@ -16,6 +16,7 @@
 use std::collections::HashSet;
 
 use super::resolve::{self, Plan};
+use super::sql::Transform;
 use super::Compiler;
 use crate::dialect::{escape_like, DatePart, PatternOp};
 use crate::error::{Error, Result};
@@ -112,7 +113,7 @@ impl Compiler<'_> {
                 let (sql, ty) = self.expr_sql(&el.lhs)?;
                 let lhs = Lhs { sql, ty, nullable: true };
                 let parts: Vec<&str> = if el.lookup.is_empty() { Vec::new() } else { el.lookup.split("__").collect() };
-                let l = Lookup { path: format!("<expression>__{}", el.lookup), rhs: el.rhs.clone() };
+                let l = Lookup { path: format!("<expression>__{}", el.lookup).into(), rhs: el.rhs.clone() };
                 let cond = self.finish_lookup(lhs, &parts, &l, neg)?;
                 Ok((Some(cond), Vec::new()))
             }
@@ -128,19 +129,39 @@ impl Compiler<'_> {
             (true, _) => Connector::And,
         };
         let mut votes: Vec<(String, usize)> = Vec::new();
-        let mut parts: Vec<Option<String>> = Vec::with_capacity(children.len());
+        let mut xor_parts: Vec<Option<String>> = Vec::new();
+        // AND / OR: the conditions joined as they come (one alone is not wrapped).
+        let joiner = if conn == Connector::And { " AND " } else { " OR " };
+        let mut joined: Option<String> = None;
+        let mut count = 0;
         for c in children {
             let (sql, needed) = self.node_sql(c, inner)?;
-            let mut seen = HashSet::new();
-            for a in needed {
-                if seen.insert(a.clone()) {
-                    match votes.iter_mut().find(|(v, _)| *v == a) {
-                        Some((_, n)) => *n += 1,
-                        None => votes.push((a, 1)),
-                    }
+            for (i, a) in needed.iter().enumerate() {
+                if needed[..i].contains(a) {
+                    continue;
+                }
+                match votes.iter_mut().find(|(v, _)| v == a) {
+                    Some((_, n)) => *n += 1,
+                    None => votes.push((a.clone(), 1)),
                 }
             }
-            parts.push(sql);
+            if conn == Connector::Xor {
+                xor_parts.push(sql);
+                continue;
+            }
+            let Some(sql) = sql else { continue };
+            count += 1;
+            joined = Some(match joined {
+                None => sql,
+                Some(mut acc) => {
+                    if count == 2 {
+                        acc.insert(0, '(');
+                    }
+                    acc.push_str(joiner);
+                    acc.push_str(&sql);
+                    acc
+                }
+            });
         }
         let n = children.len();
         let promote: Vec<String> =
@@ -154,22 +175,20 @@ impl Compiler<'_> {
         self.from.demote(&demote);
         let sql = match conn {
             Connector::Xor => {
-                let terms: Vec<String> = parts
+                let terms: Vec<String> = xor_parts
                     .into_iter()
                     .map(|s| format!("CASE WHEN {} THEN 1 ELSE 0 END", s.unwrap_or_else(|| "1 = 1".into())))
                     .collect();
                 Some(format!("(({}) % 2) = 1", terms.join(" + ")))
             }
-            _ => {
-                let mut parts: Vec<String> = parts.into_iter().flatten().collect();
-                let joiner = if conn == Connector::And { " AND " } else { " OR " };
-                match parts.len() {
-                    0 if conn == Connector::Or => Some("1 = 0".into()),
-                    0 => None,
-                    1 => parts.pop(),
-                    _ => Some(format!("({})", parts.join(joiner))),
+            _ => match joined {
+                None if conn == Connector::Or => Some("1 = 0".into()),
+                Some(mut s) if count > 1 => {
+                    s.push(')');
+                    Some(s)
                 }
-            }
+                other => other,
+            },
         };
         let sql = if negated { sql.map(|s| format!("NOT ({s})")) } else { sql };
         Ok((sql, demote))
@@ -177,7 +196,7 @@ impl Compiler<'_> {
 
     /// One lookup (Django's `build_filter`).
     fn leaf_sql(&mut self, l: &Lookup, neg: Negation) -> Result<Clause> {
-        let parts: Vec<&str> = l.path.split("__").collect();
+        let parts = resolve::Parts::new(&l.path);
         // A search vector annotation compared with a query: `vector @@ query`.
         if let Some(Expr::Search(sv)) = self.annotation_expr(parts[0]) {
             if matches!(*sv, crate::query::Search::Vector { .. })
@@ -398,6 +417,15 @@ impl Compiler<'_> {
         Ok(out)
     }
 
+    /// Appends the right-hand side to `out`.
+    fn rhs_into(&mut self, out: &mut String, rhs: &Rhs) -> Result<()> {
+        match rhs {
+            Rhs::Value(v) => self.params.push_from(out, v.clone(), rhs, Transform::Value),
+            other => out.push_str(&self.rhs_sql(other)?),
+        }
+        Ok(())
+    }
+
     fn rhs_sql(&mut self, rhs: &Rhs) -> Result<String> {
         match rhs {
             Rhs::Value(v) => Ok(self.params.push(v.clone())),
@@ -426,18 +454,18 @@ impl Compiler<'_> {
         };
         match lookup {
             "exact" | "iexact" if matches!(rhs, Rhs::Value(Value::Null)) => Ok(format!("{l} IS NULL")),
-            "exact" => Ok(format!("{l} = {}", self.rhs_sql(rhs)?)),
+            "exact" => self.binary(l, " = ", rhs),
             "gt" | "gte" | "lt" | "lte" => {
                 if matches!(rhs, Rhs::Value(Value::Null)) {
                     return Err(Error::field(model, path, "Cannot use None as a query value", vec![]));
                 }
                 let op = match lookup {
-                    "gt" => ">",
-                    "gte" => ">=",
-                    "lt" => "<",
-                    _ => "<=",
+                    "gt" => " > ",
+                    "gte" => " >= ",
+                    "lt" => " < ",
+                    _ => " <= ",
                 };
-                Ok(format!("{l} {op} {}", self.rhs_sql(rhs)?))
+                self.binary(l, op, rhs)
             }
             "isnull" => match rhs {
                 Rhs::Value(Value::Bool(true)) => Ok(format!("{l} IS NULL")),
@@ -496,12 +524,26 @@ impl Compiler<'_> {
                 }
                 let rhs_sql = match rhs {
                     Rhs::Value(Value::Null) => return Ok(format!("{l} IS NULL")),
-                    Rhs::Value(v) => {
-                        let text = match v {
-                            Value::Text(s) => s.clone(),
-                            other => other.to_string(),
+                    Rhs::Value(Value::Text(text)) => {
+                        let (pat, t) = if self.d.pattern_is_like(op) {
+                            (like_value(op, text), Transform::Like(op))
+                        } else {
+                            (text.clone(), Transform::Text)
                         };
-                        let pat = if self.d.pattern_is_like(op) { op.like_pattern(&escape_like(&text)) } else { text };
+                        let mut marker = String::with_capacity(4);
+                        self.params.push_from(&mut marker, Value::Text(pat), rhs, t);
+                        marker
+                    }
+                    Rhs::Value(v) => {
+                        let other;
+                        let text = match v {
+                            Value::Text(s) => s.as_str(),
+                            v => {
+                                other = v.to_string();
+                                other.as_str()
+                            }
+                        };
+                        let pat = if self.d.pattern_is_like(op) { like_value(op, text) } else { text.to_string() };
                         self.params.push(Value::Text(pat))
                     }
                     other => {
@@ -517,6 +559,40 @@ impl Compiler<'_> {
             }
         }
     }
+}
+
+impl Compiler<'_> {
+    /// `lhs <op> rhs` (`op` with its spaces).
+    fn binary(&mut self, lhs: &str, op: &str, rhs: &Rhs) -> Result<String> {
+        let mut out = String::with_capacity(lhs.len() + op.len() + 8);
+        out.push_str(lhs);
+        out.push_str(op);
+        self.rhs_into(&mut out, rhs)?;
+        Ok(out)
+    }
+}
+
+/// The LIKE pattern of a pattern lookup's value: escaped (`escape_like`) and wrapped
+/// with `%` as `op` wants (`PatternOp::like_pattern`), in one allocation.
+pub(crate) fn like_value(op: PatternOp, text: &str) -> String {
+    let (lead, trail) = match op {
+        PatternOp::Contains | PatternOp::IContains => (true, true),
+        PatternOp::StartsWith | PatternOp::IStartsWith => (false, true),
+        PatternOp::EndsWith | PatternOp::IEndsWith => (true, false),
+        PatternOp::IExact | PatternOp::Regex | PatternOp::IRegex => (false, false),
+    };
+    if !text.contains(['\\', '%', '_']) {
+        let mut out = String::with_capacity(text.len() + 2);
+        if lead {
+            out.push('%');
+        }
+        out.push_str(text);
+        if trail {
+            out.push('%');
+        }
+        return out;
+    }
+    op.like_pattern(&escape_like(text))
 }
 
 fn is_pattern(s: &str) -> bool {

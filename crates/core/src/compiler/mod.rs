@@ -11,6 +11,7 @@
 //! - `json`: JSON key paths and lookups (Django's `KeyTransform`, `has_key`, `contains`…).
 //! - `subquery`: `Subquery`, `Exists`, `OuterRef`, `field__in = qs`.
 //! - `group`: GROUP BY as Django's `get_group_by`, HAVING, `aggregate()`.
+//! - `cache`: compiled SELECTs by query shape ([`select_plan`]).
 //! - `statements/`: whole statements — `select` (also DISTINCT ON and FOR UPDATE),
 //!   `combined` (UNION/INTERSECT/EXCEPT), `related` (`only()`/`defer()` and
 //!   `select_related()` columns), `count` (COUNT, EXISTS), `writes` (INSERT, UPDATE,
@@ -20,13 +21,16 @@ pub mod resolve;
 pub mod sql;
 
 mod array;
+mod cache;
 mod exprs;
 mod group;
 mod json;
 mod lookups;
+mod path;
 mod statements;
 mod subquery;
 
+pub use cache::{cached_shapes, select_plan, MAX_ENTRIES as SHAPE_CACHE_ENTRIES};
 pub use sql::{Params, Sql};
 pub use statements::{bulk_update_sql, insert_sql, pk_ordering, Assignment, RelatedSelect, SelectPlan};
 

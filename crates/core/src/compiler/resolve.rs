@@ -16,6 +16,7 @@
 //! compiler then demotes it to INNER where the condition cannot hold for a missing row
 //! (Django's `JoinPromoter`, in `lookups.rs`).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -23,6 +24,8 @@ use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::meta::{FieldMeta, FieldType, ManyToManyMeta, ModelMeta};
 use crate::registry;
+
+pub(crate) use super::path::{head, Parts};
 
 /// One JOIN of the FROM clause.
 #[derive(Debug, Clone)]
@@ -111,7 +114,7 @@ pub struct From {
     pub model: &'static ModelMeta,
     /// Joins in the order they were made.
     pub joins: Vec<Join>,
-    base: String,
+    base: Cow<'static, str>,
     /// `Some('U')` in a subquery: every alias is `U0`, `U1`…
     prefix: Option<char>,
     /// Every alias a path went through since creation (for join promotion votes).
@@ -122,7 +125,7 @@ pub struct From {
 #[derive(Debug, Clone)]
 pub struct Resolved<'p> {
     /// The table alias holding the column.
-    pub alias: String,
+    pub alias: Cow<'static, str>,
     /// The model owning the field.
     pub model: &'static ModelMeta,
     /// The field.
@@ -140,7 +143,7 @@ pub struct Resolved<'p> {
 impl Resolved<'_> {
     /// `"alias"."column"`.
     pub fn column_sql(&self, d: &dyn Dialect) -> String {
-        let mut s = String::new();
+        let mut s = String::with_capacity(self.alias.len() + self.field.column.len() + 5);
         d.quote_into(&mut s, &self.alias);
         s.push('.');
         d.quote_into(&mut s, self.field.column);
@@ -394,19 +397,19 @@ pub fn plan<'p>(model: &'static ModelMeta, parts: &'p [&'p str]) -> Result<Plan<
 impl From {
     /// The FROM clause of a query on `model`.
     pub fn new(model: &'static ModelMeta) -> Self {
-        From { model, joins: Vec::new(), base: model.table.to_string(), prefix: None, log: Vec::new() }
+        From { model, joins: Vec::new(), base: Cow::Borrowed(model.table), prefix: None, log: Vec::new() }
     }
 
     /// The FROM clause of a subquery: aliases `U0` (the base), `U1`…, so the enclosing
     /// query's names stay visible.
     pub fn subquery(model: &'static ModelMeta) -> Self {
-        From { model, joins: Vec::new(), base: "U0".into(), prefix: Some('U'), log: Vec::new() }
+        From { model, joins: Vec::new(), base: Cow::Borrowed("U0"), prefix: Some('U'), log: Vec::new() }
     }
 
     /// The FROM clause of a subquery with aliases `{prefix}0`, `{prefix}1`… (a subquery
     /// inside a subquery takes the next letter, so every level's names stay visible).
     pub fn subquery_with(model: &'static ModelMeta, prefix: char) -> Self {
-        From { model, joins: Vec::new(), base: format!("{prefix}0"), prefix: Some(prefix), log: Vec::new() }
+        From { model, joins: Vec::new(), base: Cow::Owned(format!("{prefix}0")), prefix: Some(prefix), log: Vec::new() }
     }
 
     /// The base table's alias.
@@ -434,10 +437,15 @@ impl From {
     /// when its alias is in `reuse` (the current `filter()` call's), or by anyone when
     /// `reuse` is `None`; the path's aliases are added to `reuse`.
     pub fn setup<'p>(&mut self, plan: Plan<'p>, reuse: Option<&mut HashSet<String>>) -> Resolved<'p> {
-        let (alias, joins) = self.setup_joins(&plan.joins, reuse.as_deref());
-        if let Some(r) = reuse {
-            r.extend(joins.iter().cloned());
-        }
+        let (alias, joins) = if plan.joins.is_empty() {
+            (self.base.clone(), Vec::new())
+        } else {
+            let (alias, joins) = self.setup_joins(&plan.joins, reuse.as_deref());
+            if let Some(r) = reuse {
+                r.extend(joins.iter().cloned());
+            }
+            (Cow::Owned(alias), joins)
+        };
         let nullable = plan.field.null || self.is_left(&alias);
         Resolved {
             alias,
@@ -453,7 +461,7 @@ impl From {
     /// Makes (or reuses) these joins from the base table; returns the last alias and
     /// every alias on the way.
     pub fn setup_joins(&mut self, path: &[PathJoin], reuse: Option<&HashSet<String>>) -> (String, Vec<String>) {
-        let mut alias = self.base.clone();
+        let mut alias = self.base.to_string();
         let mut aliases = Vec::with_capacity(path.len());
         for pj in path {
             alias = self.join(pj, &alias, reuse);

@@ -41,13 +41,54 @@ const CLOSE: char = '\u{2}';
 #[derive(Debug, Default)]
 pub struct Params {
     values: Vec<Value>,
+    /// For each value: where it came from, when it is a lookup's value (for the shape
+    /// cache, which reproduces such parameters from another query's values).
+    origins: Vec<Option<Origin>>,
+}
+
+/// How a parameter was made from a lookup's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Transform {
+    /// The value itself.
+    Value,
+    /// The text value as a LIKE pattern for this operator (escaped, wrapped in `%`).
+    Like(crate::dialect::PatternOp),
+    /// The text value itself, as text.
+    Text,
+}
+
+/// The lookup value a parameter was made from: the address of the lookup's right-hand
+/// side in the query tree, and the transform.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Origin {
+    pub rhs: usize,
+    pub transform: Transform,
 }
 
 impl Params {
     /// Registers a value and returns the marker to write in its place.
     pub fn push(&mut self, v: Value) -> String {
+        let mut s = String::with_capacity(4);
+        self.push_into(&mut s, v);
+        s
+    }
+
+    /// Registers a value and appends its marker to `out`.
+    pub fn push_into(&mut self, out: &mut String, v: Value) {
+        out.push(OPEN);
+        crate::dialect::push_uint(out, self.values.len() as u64);
+        out.push(CLOSE);
         self.values.push(v);
-        format!("{OPEN}{}{CLOSE}", self.values.len() - 1)
+        self.origins.push(None);
+    }
+
+    /// Registers a value made from the lookup value `rhs` (by `transform`) and appends
+    /// its marker to `out`.
+    pub(crate) fn push_from(&mut self, out: &mut String, v: Value, rhs: &crate::query::Rhs, transform: Transform) {
+        self.push_into(out, v);
+        if let Some(o) = self.origins.last_mut() {
+            *o = Some(Origin { rhs: std::ptr::from_ref(rhs) as usize, transform });
+        }
     }
 
     /// `marked` with each marker replaced by its value's text (for comparing fragments).
@@ -71,22 +112,49 @@ impl Params {
 
     /// Turns marked SQL into a finished statement for a dialect.
     pub fn finish(self, marked: String, d: &dyn Dialect) -> Sql {
+        self.finish_traced(marked, d).0
+    }
+
+    /// [`Params::finish`], with each parameter's origin when the values kept their order.
+    pub(crate) fn finish_traced(self, marked: String, d: &dyn Dialect) -> (Sql, Option<Vec<Option<Origin>>>) {
         if !marked.contains(OPEN) {
-            return Sql { sql: marked, params: Vec::new() };
+            return (Sql { sql: marked, params: Vec::new() }, Some(Vec::new()));
         }
-        let mut sql = String::with_capacity(marked.len());
-        let mut params = Vec::with_capacity(self.values.len());
+        let mut sql = String::with_capacity(marked.len() + 8);
+        // Markers almost always appear once each, in order: then the values move as
+        // they are; otherwise they are cloned in text order.
+        let mut in_order = true;
+        let mut count = 0;
         let mut rest = marked.as_str();
-        while let Some(start) = rest.find(OPEN) {
-            sql.push_str(&rest[..start]);
-            let after = &rest[start + 1..];
-            let end = after.find(CLOSE).expect("parameter marker is closed");
-            let idx: usize = after[..end].parse().expect("parameter marker holds an index");
-            params.push(self.values[idx].clone());
-            d.placeholder_into(&mut sql, params.len());
-            rest = &after[end + 1..];
+        while let Some((before, idx, after)) = next_marker(rest) {
+            sql.push_str(before);
+            in_order &= idx == count;
+            count += 1;
+            d.placeholder_into(&mut sql, count);
+            rest = after;
         }
         sql.push_str(rest);
-        Sql { sql, params }
+        if in_order && count == self.values.len() {
+            return (Sql { sql, params: self.values }, Some(self.origins));
+        }
+        let params = {
+            let mut params = Vec::with_capacity(count);
+            let mut rest = marked.as_str();
+            while let Some((_, idx, after)) = next_marker(rest) {
+                params.push(self.values[idx].clone());
+                rest = after;
+            }
+            params
+        };
+        (Sql { sql, params }, None)
     }
+}
+
+/// The text before the first marker of `marked`, the marker's index, and the text after it.
+fn next_marker(marked: &str) -> Option<(&str, usize, &str)> {
+    let start = marked.find(OPEN)?;
+    let after = &marked[start + 1..];
+    let end = after.find(CLOSE).expect("parameter marker is closed");
+    let idx: usize = after[..end].parse().expect("parameter marker holds an index");
+    Some((&marked[..start], idx, &after[end + 1..]))
 }

@@ -10,12 +10,14 @@ mod expr;
 mod mysql;
 mod postgres;
 mod sqlite;
+mod text;
 
 pub use expr::{json_dollar_path, json_text, JsonOp, SearchOp};
 
 pub use mysql::{MariaDb, MySql};
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;
+pub use text::{push_uint, quote_ident_into};
 
 use crate::meta::{FieldMeta, FieldType};
 
@@ -229,16 +231,23 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
     /// `LIMIT`/`OFFSET` clause (with a leading space), or nothing.
     fn limit_offset_sql(&self, limit: Option<u64>, offset: u64) -> String {
         let mut s = String::new();
+        self.limit_offset_into(&mut s, limit, offset);
+        s
+    }
+
+    /// Appends the `LIMIT`/`OFFSET` clause (with a leading space), if any.
+    fn limit_offset_into(&self, out: &mut String, limit: Option<u64>, offset: u64) {
         if let Some(l) = limit {
-            s.push_str(&format!(" LIMIT {l}"));
+            out.push_str(" LIMIT ");
+            push_uint(out, l);
         }
         if offset > 0 {
             if limit.is_none() {
-                s.push_str(self.no_limit_clause());
+                out.push_str(self.no_limit_clause());
             }
-            s.push_str(&format!(" OFFSET {offset}"));
+            out.push_str(" OFFSET ");
+            push_uint(out, offset);
         }
-        s
     }
 
     /// What to write as LIMIT when only an OFFSET is wanted.

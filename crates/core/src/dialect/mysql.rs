@@ -45,9 +45,7 @@ macro_rules! mysql_family {
                 &$features
             }
             fn quote_into(&self, out: &mut String, ident: &str) {
-                out.push('`');
-                out.push_str(&ident.replace('`', "``"));
-                out.push('`');
+                super::quote_ident_into(out, ident, '`');
             }
             fn placeholder_into(&self, out: &mut String, _n: usize) {
                 out.push('?');

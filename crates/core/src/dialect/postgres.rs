@@ -36,13 +36,11 @@ impl Dialect for Postgres {
         &FEATURES
     }
     fn quote_into(&self, out: &mut String, ident: &str) {
-        out.push('"');
-        out.push_str(&ident.replace('"', "\"\""));
-        out.push('"');
+        super::quote_ident_into(out, ident, '"');
     }
     fn placeholder_into(&self, out: &mut String, n: usize) {
         out.push('$');
-        out.push_str(&n.to_string());
+        super::push_uint(out, n as u64);
     }
     fn pattern_sql(&self, op: PatternOp, lhs: &str, rhs: &str, ty: Option<FieldType>) -> String {
         // Django casts the column to text for pattern lookups and upper-cases both

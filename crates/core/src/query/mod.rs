@@ -23,6 +23,8 @@ pub use q::{ExprLookup, Lookup, QNode, Rhs};
 pub use search::{Search, SearchKind};
 pub use window::{Frame, FrameKind, Window};
 
+use std::borrow::Cow;
+
 use crate::meta::ModelMeta;
 
 /// What a SELECT returns.
@@ -273,6 +275,14 @@ impl Query {
         match &self.order_by {
             Some(v) => !v.is_empty(),
             None => !self.model.ordering.is_empty(),
+        }
+    }
+
+    /// The ordering in force, as [`Query::effective_ordering`], borrowed when it can be.
+    pub fn ordering(&self) -> Cow<'_, [OrderBy]> {
+        match &self.order_by {
+            Some(v) if !self.reversed => Cow::Borrowed(v),
+            _ => Cow::Owned(self.effective_ordering()),
         }
     }
 

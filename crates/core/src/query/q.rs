@@ -1,5 +1,8 @@
 //! Filter conditions: [`QNode`] (Django's `Q` and `WhereNode`) and [`Lookup`].
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use super::expr::Expr;
 use crate::value::Value;
 
@@ -28,8 +31,9 @@ impl<T: Into<Value>> From<T> for Rhs {
 /// written as Django does (`pub_date__year__gte`), resolved by the compiler.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lookup {
-    /// The full `__` path, lookups and transforms included.
-    pub path: String,
+    /// The full `__` path, lookups and transforms included (borrowed when static, as
+    /// `q!` writes it).
+    pub path: Cow<'static, str>,
     /// The right-hand side.
     pub rhs: Rhs,
 }
@@ -51,8 +55,9 @@ pub enum QNode {
     /// relations (reverse foreign keys, many-to-many), as in Django: the conditions of one
     /// call share their joins (they must hold for the same related row), while each call
     /// makes its own (each may hold for a different row). A tree without `Call` nodes is
-    /// one call. Transparent otherwise.
-    Call(Box<QNode>),
+    /// one call. Transparent otherwise. Shared: a QuerySet's next `filter()` copies
+    /// the earlier calls by reference.
+    Call(Arc<QNode>),
     /// A boolean expression as a condition (Django's `filter(Exists(…))`).
     Expr(Expr),
     /// A lookup on an expression rather than a field path (Django's lookups as
@@ -80,7 +85,12 @@ impl Default for QNode {
 impl QNode {
     /// A lookup leaf.
     pub fn lookup(path: impl Into<String>, rhs: impl Into<Rhs>) -> QNode {
-        QNode::Leaf(Lookup { path: path.into(), rhs: rhs.into() })
+        QNode::Leaf(Lookup { path: Cow::Owned(path.into()), rhs: rhs.into() })
+    }
+
+    /// A lookup leaf on a static path (no copy of the path).
+    pub fn lookup_static(path: &'static str, rhs: impl Into<Rhs>) -> QNode {
+        QNode::Leaf(Lookup { path: Cow::Borrowed(path), rhs: rhs.into() })
     }
 
     /// Whether this is the always-true empty condition.
@@ -145,7 +155,7 @@ impl QNode {
         match self {
             q if q.is_empty() => q,
             q @ QNode::Call(_) => q,
-            q => QNode::Call(Box::new(q)),
+            q => QNode::Call(Arc::new(q)),
         }
     }
 
@@ -162,7 +172,8 @@ impl QNode {
             match q {
                 QNode::Leaf(l) => out.push(&l.path),
                 QNode::And(v) | QNode::Or(v) | QNode::Xor(v) => v.iter().for_each(|q| walk(q, out)),
-                QNode::Not(q) | QNode::Call(q) => walk(q, out),
+                QNode::Not(q) => walk(q, out),
+                QNode::Call(q) => walk(q, out),
                 QNode::Expr(_) | QNode::ExprLookup(_) => {}
             }
         }

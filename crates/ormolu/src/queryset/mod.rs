@@ -18,7 +18,7 @@ use std::marker::PhantomData;
 use std::ops::{Bound, RangeBounds};
 use std::sync::Arc;
 
-use ormolu_core::compiler::{Compiler, SelectPlan, Sql};
+use ormolu_core::compiler::{select_plan, SelectPlan, Sql};
 use ormolu_core::dialect::Dialect;
 use ormolu_core::query::{Combinator, ForUpdate, Loading, OrderBy, Query, SetOp};
 use ormolu_core::{Error, Result};
@@ -256,7 +256,7 @@ impl<M: Model> QuerySet<M> {
     }
 
     pub(crate) fn plan(&self, d: &'static dyn Dialect) -> Result<SelectPlan> {
-        Compiler::new(d, &self.query).select()
+        select_plan(d, &self.query)
     }
 
     pub(crate) fn check_for_update(&self, exec: &(impl crate::Executor + ?Sized)) -> Result<()> {

@@ -78,7 +78,7 @@ where
     R: FieldRefs<M, WR>,
 {
     fn into_q(self) -> Q<M> {
-        Q::from_node(QNode::lookup(self.path, L::rhs(self.value)))
+        Q::from_node(QNode::lookup_static(self.path, L::rhs(self.value)))
     }
 }
 

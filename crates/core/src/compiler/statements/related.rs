@@ -194,7 +194,7 @@ impl Compiler<'_> {
 
 /// `"table"."column"`, quoted for the dialect.
 pub(super) fn qualified_column(d: &'static dyn Dialect, table: &str, column: &str) -> String {
-    let mut s = String::new();
+    let mut s = String::with_capacity(table.len() + column.len() + 5);
     d.quote_into(&mut s, table);
     s.push('.');
     d.quote_into(&mut s, column);

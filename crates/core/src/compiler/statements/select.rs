@@ -1,9 +1,12 @@
 //! The SELECT of model rows or `values()`: columns, WHERE, GROUP BY, HAVING, ORDER BY,
 //! slicing, DISTINCT (ON) and FOR UPDATE.
 
+use std::borrow::Cow;
+
 use super::related::{qualified_column, RelatedSelect};
 use crate::compiler::exprs::OrderItem;
 use crate::compiler::group::SelCol;
+use crate::compiler::sql::Origin;
 use crate::compiler::{resolve, Compiler, Sql};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
@@ -43,16 +46,18 @@ pub(crate) struct SelectBody {
 
 impl Compiler<'_> {
     /// `SELECT … FROM … WHERE … GROUP BY … HAVING … ORDER BY … LIMIT … OFFSET … [FOR UPDATE]`.
-    pub fn select(mut self) -> Result<SelectPlan> {
+    pub fn select(self) -> Result<SelectPlan> {
+        Ok(self.select_traced()?.0)
+    }
+
+    /// [`Compiler::select`], with the origin of each parameter when known (for the
+    /// shape cache).
+    pub(crate) fn select_traced(mut self) -> Result<(SelectPlan, Option<Vec<Option<Origin>>>)> {
         let body = self.select_body()?;
         let params = std::mem::take(&mut self.params);
-        Ok(SelectPlan {
-            sql: params.finish(body.sql, self.d),
-            fields: body.fields,
-            names: body.names,
-            related: body.related,
-            types: body.types,
-        })
+        let (sql, origins) = params.finish_traced(body.sql, self.d);
+        let plan = SelectPlan { sql, fields: body.fields, names: body.names, related: body.related, types: body.types };
+        Ok((plan, origins))
     }
 
     /// The SELECT as marked SQL (parameters in `self.params`), for statements and
@@ -70,6 +75,7 @@ impl Compiler<'_> {
         // filter() is called), annotations between the calls they came between; values
         // and ordering then reuse them.
         let (where_, having) = self.where_and_having()?;
+        let grouped = q.group_by.is_some();
         let mut cols: Vec<String> = Vec::new();
         let mut sel: Vec<SelCol> = Vec::new();
         let mut fields = Vec::new();
@@ -83,10 +89,13 @@ impl Compiler<'_> {
             Select::Model => {
                 fields = Self::loaded_fields(q)?;
                 let base = q.model.table;
+                cols.reserve(fields.len() + q.annotations.len());
                 for &i in &fields {
                     let s = qualified_column(d, base, q.model.fields[i].column);
-                    cols.push(s.clone());
-                    sel.push(SelCol { sql: s, plain: true, expr: None });
+                    if grouped {
+                        sel.push(SelCol { sql: s.clone(), plain: true, expr: None });
+                    }
+                    cols.push(s);
                 }
                 for (name, _) in &q.annotations {
                     if q.aliases.contains(name) {
@@ -130,9 +139,8 @@ impl Compiler<'_> {
                 }
             }
         }
-        let grouped = q.group_by.is_some();
         let meta_ordering = q.order_by.is_none();
-        let ordering = if grouped && meta_ordering { Vec::new() } else { q.effective_ordering() };
+        let ordering = if grouped && meta_ordering { Cow::Borrowed(&[][..]) } else { q.ordering() };
         let order = self.order_items(&ordering, Some(&positions))?;
         let mut distinct_on = Vec::with_capacity(q.distinct_on.len());
         for p in &q.distinct_on {
@@ -153,14 +161,27 @@ impl Compiler<'_> {
             }
         }
         let group = if grouped { self.group_by_sql(&sel, &order, meta_ordering, &positions)? } else { Vec::new() };
-        let mut sql = String::with_capacity(128);
+        let estimate = 64
+            + cols.iter().map(|c| c.len() + 2).sum::<usize>()
+            + where_.len()
+            + having.len()
+            + order.iter().map(|o| o.sql.len() + 2).sum::<usize>()
+            + self.from.joins.len() * 64;
+        let mut sql = String::with_capacity(estimate);
         sql.push_str("SELECT ");
         if !distinct_on.is_empty() {
-            sql.push_str(&format!("DISTINCT ON ({}) ", distinct_on.join(", ")));
+            sql.push_str("DISTINCT ON (");
+            sql.push_str(&distinct_on.join(", "));
+            sql.push_str(") ");
         } else if q.distinct {
             sql.push_str("DISTINCT ");
         }
-        sql.push_str(&cols.join(", "));
+        for (i, c) in cols.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(c);
+        }
         self.from.write(d, &mut sql);
         sql.push_str(&where_);
         if !group.is_empty() {
@@ -168,13 +189,14 @@ impl Compiler<'_> {
             sql.push_str(&group.join(", "));
         }
         sql.push_str(&having);
-        if !order.is_empty() {
-            sql.push_str(" ORDER BY ");
-            let keys: Vec<&str> = order.iter().map(|o| o.sql.as_str()).collect();
-            sql.push_str(&keys.join(", "));
+        for (i, o) in order.iter().enumerate() {
+            sql.push_str(if i == 0 { " ORDER BY " } else { ", " });
+            sql.push_str(&o.sql);
         }
-        sql.push_str(&d.limit_offset_sql(q.limit, q.offset));
-        sql.push_str(&for_update_sql(d, q)?);
+        d.limit_offset_into(&mut sql, q.limit, q.offset);
+        if q.for_update.is_some() {
+            sql.push_str(&for_update_sql(d, q)?);
+        }
         Ok(SelectBody { sql, fields, names, related, types, col_types })
     }
 

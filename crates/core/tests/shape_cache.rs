@@ -1,0 +1,103 @@
+//! The shape cache (`select_plan`) gives exactly what the compiler gives, on the first
+//! and every later query of a shape, whatever the values.
+
+#[macro_use]
+mod common;
+
+use common::{fk, meta, pk, text};
+use ormolu_core::compiler::{cached_shapes, select_plan, Compiler};
+use ormolu_core::dialect::{Dialect, MariaDb, MySql, Postgres, Sqlite};
+use ormolu_core::meta::{FieldMeta, FieldType};
+use ormolu_core::query::{Loading, OrderBy, QNode, Query, Rhs};
+use ormolu_core::Value;
+
+unregistered_model!(blog, meta("Blog", "cache_blog", vec![pk(), text("name")], vec!["name"]));
+unregistered_model!(
+    entry,
+    meta(
+        "Entry",
+        "cache_entry",
+        vec![
+            pk(),
+            fk("blog", "blog_id", blog, None, true),
+            text("headline"),
+            FieldMeta::new("pub_date", FieldType::Date),
+            FieldMeta { null: true, ..FieldMeta::new("rating", FieldType::Int) },
+        ],
+        vec!["-pub_date"],
+    )
+);
+
+const DIALECTS: [&dyn Dialect; 4] = [&Sqlite, &Postgres, &MySql, &MariaDb];
+
+fn call(q: &mut Query, node: QNode) {
+    q.filter = std::mem::take(&mut q.filter).and(node.call());
+}
+
+/// Queries of several shapes, with values picked by `n` (so each shape repeats with
+/// other values, some of them NULL or needing LIKE escapes).
+fn queries(n: i64) -> Vec<Query> {
+    let text = |s: &str| Value::Text(format!("{s}{n}"));
+    let mut out = Vec::new();
+
+    let mut q = Query::new(entry());
+    call(&mut q, QNode::lookup("headline", text("a")));
+    call(&mut q, QNode::lookup("headline__startswith", text(if n % 2 == 0 { "50%_\\" } else { "x" })));
+    call(&mut q, QNode::lookup("id__gt", n));
+    q.order_by = Some(vec![OrderBy::parse("-id")]);
+    q.slice(0, Some(10));
+    out.push(q);
+
+    let mut q = Query::new(entry());
+    let rating = if n % 3 == 0 { Value::Null } else { Value::I64(n) };
+    call(&mut q, QNode::lookup("rating", rating));
+    call(&mut q, QNode::lookup("headline__icontains", text("%")).or(QNode::lookup("headline__iexact", text("B"))));
+    call(&mut q, QNode::lookup("rating__isnull", n % 2 == 0).negate());
+    call(&mut q, QNode::lookup("blog__name__iendswith", text("_")));
+    call(&mut q, QNode::lookup("pub_date__year__gte", 2000 + n));
+    q.order_by = Some(vec![OrderBy::parse("blog"), OrderBy::parse("rating").nulls_last()]);
+    q.slice(n as u64 % 3, None);
+    out.push(q);
+
+    let mut q = Query::new(entry());
+    call(&mut q, QNode::lookup("headline__regex", text("^a")).negate());
+    call(&mut q, QNode::lookup("rating__lte", n).xor(QNode::lookup("blog__id", n)));
+    q.loading = Loading::Only(vec!["headline".into()]);
+    q.reversed = n % 2 == 0;
+    out.push(q);
+
+    // Not cached (a list), still right.
+    let mut q = Query::new(entry());
+    call(&mut q, QNode::lookup("id__in", Rhs::List(vec![Value::I64(n), Value::Null, Value::I64(n + 1)])));
+    out.push(q);
+    out
+}
+
+#[test]
+fn cached_plans_match_the_compiler() {
+    for d in DIALECTS {
+        for n in 0..12 {
+            for q in queries(n) {
+                let want = Compiler::new(d, &q).select().expect("compiles");
+                let got = select_plan(d, &q).expect("compiles");
+                assert_eq!(got.sql, want.sql, "{} n={n}: {q:?}", d.name());
+                assert_eq!(got.fields, want.fields);
+                assert_eq!(got.names, want.names);
+            }
+        }
+    }
+    // Three cacheable shapes (some in several NULL / boolean variants) per dialect.
+    assert!(cached_shapes() >= 3 * DIALECTS.len(), "{} shapes cached", cached_shapes());
+}
+
+#[test]
+fn errors_are_not_cached() {
+    let mut q = Query::new(entry());
+    call(&mut q, QNode::lookup("rating__gt", Value::Null));
+    for _ in 0..2 {
+        assert!(select_plan(&Sqlite, &q).is_err());
+    }
+    let mut ok = Query::new(entry());
+    call(&mut ok, QNode::lookup("rating__gt", 1));
+    assert_eq!(select_plan(&Sqlite, &ok).expect("compiles").sql.params, vec![Value::I64(1)]);
+}
