@@ -89,16 +89,18 @@ pub async fn trivial(db: &Db) -> Res<Vec<User>> {
     Ok(User::objects().all(db).await?)
 }
 
-/// Medium complex: users with black hair and their posts, the Django way:
-/// `prefetch_related` (two queries: the users, then `posts WHERE user_id IN (…)`).
-/// ormolu, like Django, has no `select_related` over a reverse relation (a LEFT JOIN
-/// from users to posts). The result is the users with their posts loaded; the
-/// (user, post?) pairs the other implementations return are only built to compare.
-pub async fn medium(db: &Db) -> Res<Vec<User>> {
+/// One row of the medium complex query: the user's columns, then its post's (NULL
+/// when the user has none): `(id, name, hair_color, post id, post title, post body)`.
+pub type MediumRow = (i64, String, Option<String>, Option<i64>, Option<String>, Option<String>);
+
+/// Medium complex: black-haired users LEFT JOIN their posts, in one query — as in
+/// Django, `values_list()` across a reverse relation joins it with LEFT OUTER JOIN;
+/// ormolu reads the rows into typed tuples.
+pub async fn medium(db: &Db) -> Res<Vec<MediumRow>> {
     Ok(User::objects()
         .filter(q!(hair_color = "black"))
-        .prefetch_related([Prefetch::new("posts", Post::objects().order_by(["id"]))])
-        .order_by(["id"])
+        .order_by(["id", "posts__id"])
+        .values_as::<MediumRow, _>(["id", "name", "hair_color", "posts__id", "posts__title", "posts__body"])
         .all(db)
         .await?)
 }
@@ -111,20 +113,15 @@ pub async fn associations(db: &Db) -> Res<Vec<User>> {
     Ok(User::objects().prefetch_related([Prefetch::new("posts", posts)]).order_by(["id"]).all(db).await?)
 }
 
-/// The comparable form of users with their posts loaded: one (user, post?) pair per post.
-pub fn pairs(users: Vec<User>) -> Output {
-    let mut out = Vec::new();
-    for u in users {
-        let posts: Vec<Post> = u.posts.get().map(<[Post]>::to_vec).unwrap_or_default();
-        let row = UserRow::from(u);
-        if posts.is_empty() {
-            out.push((row, None));
-        } else {
-            for p in posts {
-                out.push((row.clone(), Some(PostRow::from(p))));
-            }
-        }
-    }
+/// The comparable form of the medium complex rows: (user, post?) pairs.
+pub fn pairs(rows: Vec<MediumRow>) -> Output {
+    let out = rows
+        .into_iter()
+        .map(|(id, name, hair_color, post_id, title, body)| {
+            let post = post_id.map(|pid| PostRow { id: pid, user_id: id, title: title.unwrap_or_default(), body });
+            (UserRow { id, name, hair_color }, post)
+        })
+        .collect();
     Output::Pairs(out)
 }
 

@@ -8,7 +8,7 @@ use common::{fk, meta, pk, text};
 use ormolu_core::compiler::{cached_shapes, select_plan, Compiler};
 use ormolu_core::dialect::{Dialect, MariaDb, MySql, Postgres, Sqlite};
 use ormolu_core::meta::{FieldMeta, FieldType};
-use ormolu_core::query::{Loading, OrderBy, QNode, Query, Rhs};
+use ormolu_core::query::{Loading, OrderBy, QNode, Query, Rhs, Select};
 use ormolu_core::Value;
 
 unregistered_model!(blog, meta("Blog", "cache_blog", vec![pk(), text("name")], vec!["name"]));
@@ -66,6 +66,13 @@ fn queries(n: i64) -> Vec<Query> {
     q.reversed = n % 2 == 0;
     out.push(q);
 
+    // values() across a relation (the join and the selected paths are part of the shape).
+    let mut q = Query::new(entry());
+    call(&mut q, QNode::lookup("blog__name__startswith", text("b")));
+    q.select = Select::Values(vec!["id".into(), "headline".into(), "blog__name".into()]);
+    q.order_by = Some(vec![OrderBy::parse("blog__name"), OrderBy::parse("-id")]);
+    out.push(q);
+
     // Not cached (a list), still right.
     let mut q = Query::new(entry());
     call(&mut q, QNode::lookup("id__in", Rhs::List(vec![Value::I64(n), Value::Null, Value::I64(n + 1)])));
@@ -83,11 +90,12 @@ fn cached_plans_match_the_compiler() {
                 assert_eq!(got.sql, want.sql, "{} n={n}: {q:?}", d.name());
                 assert_eq!(got.fields, want.fields);
                 assert_eq!(got.names, want.names);
+                assert_eq!(got.types, want.types);
             }
         }
     }
-    // Three cacheable shapes (some in several NULL / boolean variants) per dialect.
-    assert!(cached_shapes() >= 3 * DIALECTS.len(), "{} shapes cached", cached_shapes());
+    // Four cacheable shapes (some in several NULL / boolean variants) per dialect.
+    assert!(cached_shapes() >= 4 * DIALECTS.len(), "{} shapes cached", cached_shapes());
 }
 
 #[test]

@@ -38,6 +38,8 @@ struct Entry {
     key: Vec<u8>,
     sql: String,
     fields: Vec<usize>,
+    names: Vec<String>,
+    types: Vec<Option<crate::meta::FieldType>>,
     /// For each parameter: the lookup (in tree order) and how its value is turned into it.
     recipe: Vec<(usize, Transform)>,
 }
@@ -97,7 +99,14 @@ pub fn select_plan(d: &'static dyn Dialect, q: &Query) -> Result<SelectPlan> {
                 if c.map.len() >= MAX_ENTRIES {
                     c.map.clear();
                 }
-                let entry = Entry { key, sql: plan.sql.sql.clone(), fields: plan.fields.clone(), recipe };
+                let entry = Entry {
+                    key,
+                    sql: plan.sql.sql.clone(),
+                    fields: plan.fields.clone(),
+                    names: plan.names.clone(),
+                    types: plan.types.clone(),
+                    recipe,
+                };
                 c.map.insert(fnv(&entry.key), entry);
             });
         }
@@ -119,9 +128,9 @@ fn replay(e: &Entry, leaves: &Leaves<'_>) -> Option<SelectPlan> {
     Some(SelectPlan {
         sql: Sql { sql: e.sql.clone(), params },
         fields: e.fields.clone(),
-        names: Vec::new(),
+        names: e.names.clone(),
         related: Vec::new(),
-        types: Vec::new(),
+        types: e.types.clone(),
     })
 }
 
@@ -183,8 +192,8 @@ fn write_query<'q>(key: &mut Vec<u8>, d: &dyn Dialect, q: &'q Query, leaves: &mu
         combinator,
         distinct_on,
     } = q;
-    let plain = matches!(select, Select::Model)
-        && annotations.is_empty()
+    // values() of plain paths is cached too (annotations make `plain` false anyway).
+    let plain = annotations.is_empty()
         && aliases.is_empty()
         && annotation_calls.is_empty()
         && for_update.is_none()
@@ -197,6 +206,16 @@ fn write_query<'q>(key: &mut Vec<u8>, d: &dyn Dialect, q: &'q Query, leaves: &mu
         return false;
     }
     put_str(key, d.name());
+    match select {
+        Select::Model => key.push(0),
+        Select::Values(paths) => {
+            key.push(1);
+            put_u64(key, paths.len() as u64);
+            for p in paths {
+                put_str(key, p);
+            }
+        }
+    }
     put_u64(key, std::ptr::from_ref(*model) as usize as u64);
     put_str(key, model.table);
     key.extend_from_slice(&[u8::from(*reversed), u8::from(*distinct)]);

@@ -3,11 +3,13 @@
 use std::marker::PhantomData;
 
 use ormolu_core::driver::Row;
+use ormolu_core::meta::FieldType;
 use ormolu_core::query::Select;
+use ormolu_core::row::RawRow;
 use ormolu_core::{Error, FromValue, Result, Value};
 
 use super::QuerySet;
-use crate::executor::{fetch, Executor};
+use crate::executor::{fetch, fetch_each, Executor};
 use crate::model::Model;
 use crate::q::IntoQ;
 
@@ -18,6 +20,30 @@ pub type ValuesRow = Row;
 pub trait FromRow: Sized + Send + 'static {
     /// Decodes the first cells of the row (extra cells, such as DISTINCT ordering keys, are ignored).
     fn from_row(row: Row) -> Result<Self>;
+
+    /// Whether [`FromRow::from_raw`] is implemented: the rows are then read in place
+    /// (no row collected). Named rows (`values()`) need the column names, so they don't.
+    const IN_PLACE: bool = false;
+
+    /// Decodes a row read in place; `types` are the output types of expression cells
+    /// (Django's converters), `None` for plain columns.
+    fn from_raw(row: &dyn RawRow, types: &[Option<FieldType>]) -> Result<Self> {
+        let mut values = (0..row.len()).map(|i| row.value(i)).collect::<Result<Vec<_>>>()?;
+        for (v, ty) in values.iter_mut().zip(types) {
+            if let Some(ty) = ty {
+                *v = std::mem::replace(v, Value::Null).convert_to(*ty);
+            }
+        }
+        Self::from_row(Row { columns: Vec::new().into(), values })
+    }
+}
+
+/// Cell `i` of `row` as a `T`, converted to the expression type in `types` if any.
+fn cell_as<T: FromValue>(row: &dyn RawRow, types: &[Option<FieldType>], i: usize) -> Result<T> {
+    match types.get(i).copied().flatten() {
+        Some(ty) => T::from_value(row.value(i)?.convert_to(ty)),
+        None => T::from_cell(row.cell(i)?),
+    }
 }
 
 impl FromRow for Row {
@@ -38,6 +64,16 @@ macro_rules! tuple_from_row {
             fn from_row(row: Row) -> Result<Self> {
                 let mut it = row.values.into_iter();
                 Ok(($($t::from_value(it.next().ok_or_else(|| Error::Decode("too few columns".into()))?)?,)+))
+            }
+            const IN_PLACE: bool = true;
+            #[allow(unused_assignments)]
+            fn from_raw(row: &dyn RawRow, types: &[Option<FieldType>]) -> Result<Self> {
+                let mut i = 0;
+                Ok(($({
+                    let v = cell_as::<$t>(row, types, i)?;
+                    i += 1;
+                    v
+                },)+))
             }
         }
     };
@@ -62,6 +98,10 @@ impl<T: FromValue + Send + 'static> FromRow for Flat<T> {
     fn from_row(row: Row) -> Result<Self> {
         let v = row.values.into_iter().next().ok_or_else(|| Error::Decode("no column".into()))?;
         T::from_value(v).map(Flat)
+    }
+    const IN_PLACE: bool = true;
+    fn from_raw(row: &dyn RawRow, types: &[Option<FieldType>]) -> Result<Self> {
+        cell_as::<T>(row, types, 0).map(Flat)
     }
 }
 
@@ -122,6 +162,15 @@ impl<M: Model, R: FromRow> ValuesQuerySet<M, R> {
         }
         self.qs.check_for_update(exec)?;
         let plan = self.qs.plan(exec.dialect())?;
+        if R::IN_PLACE {
+            let mut out = Vec::new();
+            fetch_each(exec, &plan.sql, &mut |row| {
+                out.push(R::from_raw(row, &plan.types)?);
+                Ok(())
+            })
+            .await?;
+            return Ok(out);
+        }
         let rows = fetch(exec, &plan.sql).await?;
         rows.into_iter()
             .map(|mut r| {
