@@ -12,6 +12,7 @@
 
 use std::any::Any;
 use std::collections::HashMap;
+use std::hash::BuildHasher as _;
 use std::sync::OnceLock;
 
 use ormolu_core::meta::ModelMeta;
@@ -157,7 +158,7 @@ pub(crate) fn model_type_of(m: &ModelMeta) -> Result<&'static ModelType> {
 
 /// A hashable form of a key value: integers (of any width, and booleans) compare
 /// equal by value, text by its characters, anything else by its debug form.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Key {
     /// An integer key.
     Int(i64),
@@ -166,6 +167,52 @@ pub(crate) enum Key {
     /// Any other value.
     Other(String),
 }
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match self {
+            Key::Int(n) => state.write_u64(*n as u64),
+            Key::Text(s) => state.write(s.as_bytes()),
+            Key::Other(s) => {
+                state.write_u8(1);
+                state.write(s.as_bytes());
+            }
+        }
+    }
+}
+
+/// A map keyed by [`Key`]s: integer keys (the usual primary and foreign keys) hash
+/// with one multiplication; text keys with the standard (DoS-resistant) hasher.
+pub(crate) type KeyMap<V> = HashMap<Key, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// The hasher of [`KeyMap`].
+#[derive(Default)]
+pub(crate) struct KeyHasher {
+    int: Option<u64>,
+    text: Option<std::hash::DefaultHasher>,
+}
+
+impl std::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let text = self.text.get_or_insert_with(|| TEXT_KEYS.build_hasher());
+        text.write(bytes);
+    }
+    fn write_u64(&mut self, n: u64) {
+        // A multiplicative mix (the high bits move into the low ones hashbrown uses).
+        let x = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.int = Some(x ^ (x >> 29));
+    }
+    fn finish(&self) -> u64 {
+        match (&self.text, self.int) {
+            (Some(t), _) => t.finish(),
+            (None, Some(i)) => i,
+            (None, None) => 0,
+        }
+    }
+}
+
+/// The random keys of the text hasher, once per process.
+static TEXT_KEYS: std::sync::LazyLock<std::hash::RandomState> = std::sync::LazyLock::new(std::hash::RandomState::new);
 
 /// The [`Key`] of a value.
 pub(crate) fn key_of(v: &Value) -> Key {

@@ -1,7 +1,6 @@
 //! Loading one level: the parents' keys, one `SELECT … WHERE key IN (…)` per batch,
 //! the levels under it, then each row stored in its parents (or the cache).
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -14,7 +13,7 @@ use super::cache::PrefetchCache;
 use super::decode::{decode_row, related_types};
 use super::relation::{destination, resolve, Rel};
 use super::tree::Node;
-use crate::erased::{key_of, model_type_of, AnyModel, Key, ModelType};
+use crate::erased::{key_of, model_type_of, AnyModel, KeyMap, ModelType};
 use crate::executor::{fetch_each, Executor};
 
 /// The name of the extra column carrying a many-to-many row's owner key.
@@ -76,7 +75,7 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
             Rel::Forward { field, .. } => p.value_of(*field),
             Rel::Reverse { key, .. } | Rel::ManyToMany { key, .. } => p.value_of(*key),
         };
-        let mut uses: HashMap<Key, usize> = HashMap::new();
+        let mut uses: KeyMap<usize> = KeyMap::default();
         let mut keys: Vec<Value> = Vec::new();
         for p in parents.iter() {
             let k = parent_key(&**p);
@@ -138,9 +137,9 @@ async fn fetch_level<E: Executor + ?Sized>(
     base: Option<&Query>,
     ty: &'static ModelType,
     keys: Vec<Value>,
-) -> Result<(Vec<Box<dyn AnyModel>>, HashMap<Key, Vec<usize>>)> {
+) -> Result<(Vec<Box<dyn AnyModel>>, KeyMap<Vec<usize>>)> {
     let mut objs: Vec<Box<dyn AnyModel>> = Vec::new();
-    let mut groups: HashMap<Key, Vec<usize>> = HashMap::new();
+    let mut groups: KeyMap<Vec<usize>> = KeyMap::default();
     if keys.is_empty() {
         return Ok((objs, groups));
     }
