@@ -2,7 +2,8 @@
 //!
 //! Statements with parameters use the binary protocol (prepared, cached per
 //! connection); statements without use the text protocol, which also accepts
-//! statements that cannot be prepared. Both decode through [`crate::decode`].
+//! statements that cannot be prepared — except the model and values queries of
+//! `query_each`, always prepared. Both decode through [`crate::decode`].
 
 use async_trait::async_trait;
 use futures_util::{stream, StreamExt, TryStreamExt};
@@ -182,15 +183,11 @@ impl Connection for MySqlConnection {
 
     async fn query_each(&mut self, sql: &str, params: &[Value], each: &mut RowFn<'_>) -> Result<()> {
         tracing::debug!(target: "ormolu::sql", sql, params = params.len(), "query");
-        if params.is_empty() {
-            self.close_uncached().await?;
-            let result = self.conn.query_iter(sql).await.map_err(|e| map_error(e, sql))?;
-            each_row(result, sql, each).await?;
-        } else {
-            let (stmt, params) = self.prepare(sql, params).await?;
-            let result = self.conn.exec_iter(stmt, params).await.map_err(|e| map_error(e, sql))?;
-            each_row(result, sql, each).await?;
-        }
+        // Always prepared (cached): the binary protocol sends integers as integers,
+        // and a repeated query is parsed once.
+        let (stmt, params) = self.prepare(sql, params).await?;
+        let result = self.conn.exec_iter(stmt, params).await.map_err(|e| map_error(e, sql))?;
+        each_row(result, sql, each).await?;
         self.close_uncached().await
     }
 
