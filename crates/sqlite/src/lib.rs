@@ -21,12 +21,21 @@
 //! - `src/error_map.rs`: rusqlite errors → `Error` (integrity kind and constraint).
 //! - `src/regexp.rs`: the `REGEXP` function (`regex` crate, compiled pattern cached).
 //! - `src/gate.rs`: the async writer gate (one writer per database, queued without blocking).
+//! - `src/slow.rs`: long statements off the runtime thread (`block_in_place`, remembered long statements).
 //!
 //! # Async design
 //! SQLite is a library, not a server: a statement is a function call that usually
-//! takes microseconds. So `execute`, `query` and `batch` run **inline** on the
-//! calling task, through the connection's prepared statement cache, with no thread
-//! hop: as fast as raw rusqlite.
+//! takes microseconds. So `execute`, `query`, `query_each` and `batch` run **inline**
+//! on the calling task, through the connection's prepared statement cache, with no
+//! thread hop: as fast as raw rusqlite. Model rows are read in place
+//! (`query_each`): each cell goes straight from SQLite's buffer into the field.
+//!
+//! A long statement must still not hold a runtime thread (`src/slow.rs`): a query
+//! still stepping rows after 2 ms finishes inside `tokio::task::block_in_place` on a
+//! multi-thread runtime (the worker hands its other tasks to another thread first);
+//! a statement that took over 50 ms twice in a row is remembered (per pool) and from
+//! then on starts inside `block_in_place`, or — on a current-thread runtime, which
+//! has no other worker — on a blocking thread whose rows come back in chunks.
 //!
 //! SQLite has one writer at a time. Writers of one pool never wait on the lock
 //! inside SQLite (which would sleep on a runtime thread): they queue for an async
