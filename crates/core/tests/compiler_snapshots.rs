@@ -94,6 +94,13 @@ fn exclude_on_nullable_keeps_nulls_and_in_drops_none() {
 }
 
 #[test]
+fn long_in_lists_are_one_array_parameter_on_postgres() {
+    let ids: Vec<Value> = (1..=20).map(Value::I64).chain([Value::Null]).collect();
+    let q = q_filter(QNode::lookup("rating__in", Rhs::List(ids)));
+    insta::assert_snapshot!(select(&q));
+}
+
+#[test]
 fn or_xor_and_f_expressions() {
     let f = Expr::col("number_of_comments") * 2;
     let q = q_filter(

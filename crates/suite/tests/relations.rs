@@ -219,6 +219,24 @@ async fn ids<M: Model>(db: &Db, qs: QuerySet<M>) -> Vec<i64> {
 }
 
 backend_tests! {
+    async fn long_in_lists_on_keys_and_text(db) {
+        setup(db).await;
+        // Long lists (PostgreSQL sends them as one array parameter: `= ANY($1)`).
+        let mut wanted: Vec<i64> = (1000..1040).collect();
+        wanted.push(1);
+        let by_id = Blog::objects().filter(Q::lookup("id__in", wanted.clone()).unwrap());
+        assert_eq!(ids(db, by_id).await, [1]);
+        let by_fk = Blog::objects().filter(Q::lookup("entries__blog__in", wanted).unwrap()).distinct();
+        assert_eq!(ids(db, by_fk).await, [1]);
+        let mut names: Vec<String> = (0..30).map(|i| format!("no blog {i}")).collect();
+        let first = Blog::objects().order_by(["id"]).first(db).await.unwrap().unwrap();
+        names.push(first.name.clone());
+        let by_name = Blog::objects().filter(Q::lookup("name__in", names.clone()).unwrap());
+        assert_eq!(ids(db, by_name).await, [first.id.value()]);
+        let none = Blog::objects().exclude(Q::lookup("name__in", names).unwrap());
+        assert!(!ids(db, none).await.contains(&first.id.value()));
+    }
+
     async fn one_filter_call_vs_chained_calls(db) {
         setup(db).await;
         // Django's docs: one call, the same entry must match both.

@@ -486,6 +486,9 @@ impl Compiler<'_> {
                 let Rhs::List(values) = rhs else {
                     return Err(Error::field(model, path, "The `in` lookup needs a list of values", vec![]));
                 };
+                if let Some(array) = as_array_param(self.d, lhs.ty, values) {
+                    return Ok(format!("{l} = ANY({})", self.params.push(array)));
+                }
                 let items: Vec<String> =
                     values.iter().filter(|v| !v.is_null()).map(|v| self.params.push(v.clone())).collect();
                 if items.is_empty() {
@@ -615,4 +618,22 @@ pub(crate) fn ty_name(ty: Option<FieldType>) -> String {
         Some(t) => format!("{t:?}Field"),
         None => "expression".into(),
     }
+}
+
+/// Lists longer than this go as one array parameter where the dialect does that.
+const IN_ARRAY_MIN: usize = 16;
+
+/// A long `IN` list of integers or of text, on an integer or text column, as one
+/// array parameter (`= ANY($1)`), when the dialect sends lists that way
+/// ([`crate::dialect::Features::in_list_as_array`]). NULLs never match `IN`, so they
+/// are left out, as in the list form.
+fn as_array_param(d: &dyn crate::dialect::Dialect, ty: Option<FieldType>, values: &[Value]) -> Option<Value> {
+    if !d.features().in_list_as_array || values.len() < IN_ARRAY_MIN {
+        return None;
+    }
+    let ty = ty?;
+    let items: Vec<Value> = values.iter().filter(|v| !v.is_null()).cloned().collect();
+    let ints = ty.is_integer() && items.iter().all(|v| matches!(v, Value::I64(_)));
+    let texts = matches!(ty, FieldType::Char | FieldType::Text) && items.iter().all(|v| matches!(v, Value::Text(_)));
+    (!items.is_empty() && (ints || texts)).then_some(Value::Array(items))
 }

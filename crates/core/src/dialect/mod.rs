@@ -61,6 +61,9 @@ pub struct Features {
     /// Array columns (`integer[]`) and their lookups (`@>`, `<@`, `&&`, `len`, index
     /// and slice transforms): Django's `django.contrib.postgres.fields.ArrayField`.
     pub supports_array_fields: bool,
+    /// Long `IN` lists of integers or text are sent as one array parameter
+    /// (`col = ANY($1)`, PostgreSQL): one statement whatever the length, cached once.
+    pub in_list_as_array: bool,
 }
 
 /// Which date/time part a transform extracts.

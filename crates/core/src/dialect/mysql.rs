@@ -30,6 +30,7 @@ static MYSQL_FEATURES: Features = Features {
     allows_group_by_selected_pks: true,
     supports_slicing_ordering_in_compound: true,
     supports_array_fields: false,
+    in_list_as_array: false,
 };
 
 static MARIADB_FEATURES: Features =

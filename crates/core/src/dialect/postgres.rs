@@ -26,6 +26,7 @@ static FEATURES: Features = Features {
     allows_group_by_selected_pks: true,
     supports_slicing_ordering_in_compound: true,
     supports_array_fields: true,
+    in_list_as_array: true,
 };
 
 impl Dialect for Postgres {

@@ -26,6 +26,7 @@ static FEATURES: Features = Features {
     allows_group_by_selected_pks: false,
     supports_slicing_ordering_in_compound: false,
     supports_array_fields: false,
+    in_list_as_array: false,
 };
 
 impl Dialect for Sqlite {
