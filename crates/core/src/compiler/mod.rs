@@ -25,7 +25,9 @@ mod statements;
 mod subquery;
 
 pub use sql::{Params, Sql};
-pub use statements::{bulk_update_sql, insert_sql, pk_ordering, Assignment, RelatedSelect, SelectPlan};
+pub use statements::{
+    bulk_update_sql, insert_rows_sql, insert_sql, pk_ordering, Assignment, RelatedSelect, SelectPlan,
+};
 
 use std::collections::{HashMap, HashSet};
 

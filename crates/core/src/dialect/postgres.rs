@@ -41,7 +41,19 @@ impl Dialect for Postgres {
     }
     fn placeholder_into(&self, out: &mut String, n: usize) {
         out.push('$');
-        out.push_str(&n.to_string());
+        // The digits without a temporary String (INSERTs write thousands of these).
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        let mut n = n;
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        out.extend(digits[i..].iter().map(|&b| char::from(b)));
     }
     fn pattern_sql(&self, op: PatternOp, lhs: &str, rhs: &str, ty: Option<FieldType>) -> String {
         // Django casts the column to text for pattern lookups and upper-cases both
