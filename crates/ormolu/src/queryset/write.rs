@@ -78,10 +78,15 @@ pub(crate) fn plan_inserts<M: Model>(
 }
 
 /// Runs the INSERTs of `plan` (from [`plan_inserts`]) and sets generated primary keys.
+///
+/// `owned`: the caller owns `objs` and drops them if this future is dropped, so their
+/// text and bytes may be moved into the statement (no copy) and put back after it
+/// ([`Model::take_field_value`]); otherwise every value is copied.
 pub(crate) async fn run_inserts<M: Model>(
     exec: &(impl Executor + ?Sized),
     objs: &mut [M],
     plan: &[InsertBatch],
+    owned: bool,
 ) -> Result<()> {
     let m = M::meta();
     let d = exec.dialect();
@@ -89,25 +94,45 @@ pub(crate) async fn run_inserts<M: Model>(
         let columns: Vec<usize> = (0..m.fields.len()).filter(|&i| b.has_pk || i != m.pk).collect();
         let chunk = &mut objs[b.range.clone()];
         let mut values = Vec::with_capacity(chunk.len() * columns.len());
-        for o in chunk.iter() {
-            values.extend(columns.iter().map(|&i| o.field_value(i)));
-        }
-        let want_pk = !b.has_pk;
-        let sql = insert_rows_sql(d, m, &columns, chunk.len(), values, want_pk);
-        if want_pk && d.features().can_return_from_insert {
-            let returned = fetch(exec, &sql).await?;
-            for (obj, row) in chunk.iter_mut().zip(returned) {
-                if let Some(v) = row.values.into_iter().next() {
-                    obj.set_field_value(m.pk, v)?;
+        // Which values were moved out of their objects, to put back.
+        let mut taken = Vec::new();
+        if owned {
+            taken.reserve(values.capacity());
+            for o in chunk.iter_mut() {
+                for &i in &columns {
+                    let v = o.take_field_value(i);
+                    taken.push(v.is_some());
+                    values.push(v.unwrap_or_else(|| o.field_value(i)));
                 }
             }
         } else {
-            let res = execute(exec, &sql).await?;
-            if want_pk && chunk.len() == 1 {
-                if let Some(id) = res.last_insert_id {
-                    chunk[0].set_field_value(m.pk, Value::I64(id))?;
+            for o in chunk.iter() {
+                values.extend(columns.iter().map(|&i| o.field_value(i)));
+            }
+        }
+        let want_pk = !b.has_pk;
+        let mut sql = insert_rows_sql(d, m, &columns, chunk.len(), values, want_pk);
+        let outcome = if want_pk && d.features().can_return_from_insert {
+            fetch(exec, &sql).await.map(|rows| (Some(rows), None))
+        } else {
+            execute(exec, &sql).await.map(|res| (None, res.last_insert_id))
+        };
+        if taken.contains(&true) {
+            let params = std::mem::take(&mut sql.params);
+            for (k, v) in params.into_iter().enumerate().filter(|&(k, _)| taken[k]) {
+                chunk[k / columns.len()].set_field_value(columns[k % columns.len()], v)?;
+            }
+        }
+        match outcome? {
+            (Some(returned), _) => {
+                for (obj, row) in chunk.iter_mut().zip(returned) {
+                    if let Some(v) = row.values.into_iter().next() {
+                        obj.set_field_value(m.pk, v)?;
+                    }
                 }
             }
+            (None, Some(id)) if want_pk && chunk.len() == 1 => chunk[0].set_field_value(m.pk, Value::I64(id))?,
+            (None, _) => {}
         }
     }
     Ok(())
@@ -121,7 +146,7 @@ pub(crate) async fn insert_objects<M: Model>(
     batch: Option<usize>,
 ) -> Result<()> {
     let plan = plan_inserts(exec.dialect(), objs, batch)?;
-    run_inserts(exec, objs, &plan).await
+    run_inserts(exec, objs, &plan, false).await
 }
 
 impl<M: Model> QuerySet<M> {
@@ -158,7 +183,8 @@ impl<M: Model> QuerySet<M> {
     /// Inserts one object and returns it with its primary key set.
     pub async fn create(&self, exec: &(impl Executor + ?Sized), obj: M) -> Result<M> {
         let mut objs = [obj];
-        insert_objects(exec, &mut objs, None).await?;
+        let plan = plan_inserts(exec.dialect(), &mut objs, None)?;
+        run_inserts(exec, &mut objs, &plan, true).await?;
         let [obj] = objs;
         Ok(obj)
     }
@@ -181,12 +207,12 @@ impl<M: Model> QuerySet<M> {
         let mut objs = objs;
         let plan = plan_inserts(exec.dialect(), &mut objs, opts.batch_size)?;
         if plan.len() == 1 && !exec.in_transaction() {
-            run_inserts(exec, &mut objs, &plan).await?;
+            run_inserts(exec, &mut objs, &plan, true).await?;
             return Ok(objs);
         }
         crate::transaction::atomic(exec, async move |tx| {
             let mut objs = objs;
-            run_inserts(tx, &mut objs, &plan).await?;
+            run_inserts(tx, &mut objs, &plan, true).await?;
             Ok(objs)
         })
         .await
