@@ -53,16 +53,23 @@ impl Compiler<'_> {
         }
         let d = self.d;
         let mut c = self;
-        let mut sets = Vec::with_capacity(assignments.len());
-        for a in assignments {
+        let mut sql = String::with_capacity(64 + 24 * assignments.len());
+        sql.push_str("UPDATE ");
+        d.quote_into(&mut sql, c.q.model.table);
+        sql.push_str(" SET ");
+        for (k, a) in assignments.iter().enumerate() {
+            if k > 0 {
+                sql.push_str(", ");
+            }
             let field = c.update_column(&a.field)?;
             let (val, _) = match &a.value {
                 Expr::Value(v) => (c.params.push(v.clone()), None),
                 e => c.expr_sql(e)?,
             };
-            sets.push(format!("{} = {val}", d.quote(field.column)));
+            d.quote_into(&mut sql, field.column);
+            sql.push_str(" = ");
+            sql.push_str(&val);
         }
-        let mut sql = format!("UPDATE {} SET {}", d.quote(c.q.model.table), sets.join(", "));
         c.write_target_where(&mut sql)?;
         Ok(c.params.finish(sql, d))
     }
