@@ -5,7 +5,7 @@ mod common;
 
 use chrono::{NaiveDate, TimeDelta};
 use common::{fk, meta, pk, text};
-use ormolu_core::compiler::{insert_sql, Assignment, Compiler, Sql};
+use ormolu_core::compiler::{insert_rows_sql, insert_sql, Assignment, Compiler, Sql};
 use ormolu_core::dialect::{Dialect, MariaDb, MySql, Postgres, Sqlite};
 use ormolu_core::meta::{FieldMeta, FieldType};
 use ormolu_core::query::{Expr, ForUpdate, Loading, OrderBy, QNode, Query, Rhs, Select};
@@ -153,6 +153,18 @@ fn count_exists_update_delete() {
 fn insert_with_returning() {
     let rows = vec![vec![Value::from("a"), Value::from("x")], vec![Value::from("b"), Value::from("y")]];
     insta::assert_snapshot!(render(|d| insert_sql(d, blog(), &[1, 2], rows.clone(), true)));
+}
+
+#[test]
+fn insert_of_many_rows_numbers_every_placeholder() {
+    let values: Vec<Value> = (0..12).map(|i| Value::from(i64::from(i))).collect();
+    let pg = insert_rows_sql(&Postgres, blog(), &[1, 2], 6, values.clone(), false);
+    assert!(pg.sql.ends_with("($9, $10), ($11, $12)"), "{}", pg.sql);
+    assert_eq!(pg.params, values);
+    let lite = insert_rows_sql(&Sqlite, blog(), &[1, 2], 6, values, false);
+    assert_eq!(lite.sql.matches("(?, ?)").count(), 6, "{}", lite.sql);
+    let defaults = insert_rows_sql(&Sqlite, blog(), &[], 1, Vec::new(), true);
+    assert_eq!(defaults.sql, r#"INSERT INTO "shop_blog" DEFAULT VALUES RETURNING "id""#);
 }
 
 #[test]

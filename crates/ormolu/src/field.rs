@@ -45,6 +45,12 @@ pub trait FieldValue: Sized + Clone + Default + Send + Sync + 'static {
     fn from_cell(c: ValueRef<'_>) -> Result<Self> {
         Self::from_db(c.into_value())
     }
+    /// The value to store, moved out where that saves a copy (text, bytes), leaving
+    /// the default behind; `None` where it would not (the caller uses
+    /// [`FieldValue::to_db`]). [`FieldValue::from_db`] of the value puts it back.
+    fn take_db(&mut self) -> Option<Value> {
+        None
+    }
 }
 
 macro_rules! plain_field {
@@ -58,8 +64,21 @@ macro_rules! plain_field {
     )*};
 }
 plain_field!(bool => Bool, i16 => SmallInt, i32 => Int, i64 => BigInt, f32 => Float, f64 => Double,
-    String => Text, Decimal => Decimal, NaiveDate => Date, NaiveDateTime => DateTime,
-    DateTime<Utc> => DateTime, NaiveTime => Time, TimeDelta => Duration, Vec<u8> => Bytes);
+    Decimal => Decimal, NaiveDate => Date, NaiveDateTime => DateTime,
+    DateTime<Utc> => DateTime, NaiveTime => Time, TimeDelta => Duration);
+
+/// Fields whose value owns a buffer, which [`FieldValue::take_db`] moves out.
+macro_rules! buffer_field {
+    ($($t:ty => $ft:ident),* $(,)?) => {$(
+        impl FieldValue for $t {
+            const TYPE: FieldType = FieldType::$ft;
+            fn to_db(&self) -> Value { self.to_value() }
+            fn from_db(v: Value) -> Result<Self> { <$t as FromValue>::from_value(v) }
+            fn take_db(&mut self) -> Option<Value> { Some(Value::$ft(std::mem::take(self))) }
+        }
+    )*};
+}
+buffer_field!(String => Text, Vec<u8> => Bytes);
 #[cfg(feature = "uuid")]
 plain_field!(uuid::Uuid => Uuid);
 #[cfg(feature = "json")]
@@ -83,6 +102,9 @@ impl<T: FieldValue> FieldValue for Option<T> {
         } else {
             T::from_cell(c).map(Some)
         }
+    }
+    fn take_db(&mut self) -> Option<Value> {
+        self.as_mut().and_then(T::take_db)
     }
 }
 

@@ -67,11 +67,7 @@ pub trait Instance: Model {
                     return Ok(());
                 }
             }
-            let mut one = [self.clone()];
-            insert_objects(exec, &mut one, None).await?;
-            let [saved] = one;
-            *self = saved;
-            Ok(())
+            insert_objects(exec, std::slice::from_mut(self), None).await
         }
     }
 

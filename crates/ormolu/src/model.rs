@@ -39,6 +39,16 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     /// Sets field `index` from a stored value (refresh, generated keys, auto_now).
     fn set_field_value(&mut self, index: usize, value: Value) -> Result<()>;
 
+    /// The value of field `index` moved out where that saves a copy (text, bytes;
+    /// [`FieldValue::take_db`](crate::FieldValue::take_db)), the field left at its
+    /// default until [`Model::set_field_value`] puts the value back; `None` where it
+    /// would not (use [`Model::field_value`]). Written by the derive; inserts of owned
+    /// objects use it to bind their text without copying it.
+    fn take_field_value(&mut self, index: usize) -> Option<Value> {
+        let _ = index;
+        None
+    }
+
     /// The relation field named `name` (a `ForeignKey`, `Option<ForeignKey>`,
     /// `ManyToMany` or `RelatedSet` field, by its Rust name), type-erased: where eager
     /// loading stores what it loaded (`select_related`, `prefetch_related`, `to_attr`).

@@ -236,6 +236,8 @@ backend_tests! {
         let many: Vec<Product> = (0..250).map(|i| Product { name: format!("p{i}"), stock: i, ..product("x", 0, "1.00", 1) }).collect();
         let made = Product::objects().bulk_create(db, many, BulkOptions::batch(100)).await.unwrap();
         assert_eq!(Product::objects().count(db).await.unwrap(), 250);
+        // The text bound without a copy is back in the objects, in order.
+        assert!(made.iter().enumerate().all(|(i, p)| p.name == format!("p{i}")), "names kept");
         let mut some: Vec<Product> = Product::objects().filter(q!(stock__lt = 10)).order_by(["id"]).all(db).await.unwrap();
         for p in &mut some {
             p.stock += 1000;
@@ -243,6 +245,10 @@ backend_tests! {
         let n = Product::objects().bulk_update(db, &some, &["stock"], BulkOptions::batch(4)).await.unwrap();
         assert_eq!(n, 10);
         assert_eq!(Product::objects().filter(q!(stock__gte = 1000)).count(db).await.unwrap(), 10);
+        let one = Product::objects().bulk_create(db, vec![product("Kiwi", 1, "1.00", 2)], BulkOptions::default()).await.unwrap();
+        assert_eq!(one[0].name, "Kiwi");
+        let made_one = Product::objects().create(db, product("Lime", 1, "1.00", 3)).await.unwrap();
+        assert_eq!(made_one.name, "Lime");
         drop(made);
     }
 

@@ -205,6 +205,13 @@ pub(crate) fn model_impl(def: &ModelDef) -> TokenStream {
                 }
             }
 
+            fn take_field_value(&mut self, index: usize) -> ::std::option::Option<::ormolu::Value> {
+                match index {
+                    #( #idx => ::ormolu::FieldValue::take_db(&mut self.#idents), )*
+                    _ => ::std::option::Option::None,
+                }
+            }
+
             fn set_field_value(&mut self, index: usize, value: ::ormolu::Value) -> ::ormolu::Result<()> {
                 match index {
                     #( #idx => self.#idents = #rt::decode::<#tys>(value, #model, #names)?, )*

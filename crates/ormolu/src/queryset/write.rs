@@ -1,6 +1,7 @@
 //! Writes on a QuerySet: update, delete, create, bulk_create, bulk_update.
 
-use ormolu_core::compiler::{bulk_update_sql, insert_sql, Compiler};
+use ormolu_core::compiler::{bulk_update_sql, insert_rows_sql, Compiler};
+use ormolu_core::dialect::Dialect;
 use ormolu_core::meta::FieldType;
 use ormolu_core::{Error, Result, Value};
 
@@ -34,55 +35,118 @@ pub(crate) fn now_for(ty: FieldType) -> Value {
     }
 }
 
-/// Inserts `objs` (one statement per batch) and sets generated primary keys.
+/// One INSERT statement of [`plan_inserts`]: these objects, with or without their pk.
+pub(crate) struct InsertBatch {
+    range: std::ops::Range<usize>,
+    has_pk: bool,
+}
+
+/// Stamps the auto_now / auto_now_add fields of `objs` and splits them into INSERT
+/// statements: at most `batch` rows (and the backend's parameter limit) each; rows
+/// with and without a pk go in separate statements (different columns).
+pub(crate) fn plan_inserts<M: Model>(
+    d: &'static dyn Dialect,
+    objs: &mut [M],
+    batch: Option<usize>,
+) -> Result<Vec<InsertBatch>> {
+    let m = M::meta();
+    for (i, f) in m.fields.iter().enumerate() {
+        if f.auto_now || f.auto_now_add {
+            for obj in objs.iter_mut() {
+                obj.set_field_value(i, now_for(f.ty))?;
+            }
+        }
+    }
+    let pk_auto = m.pk_field().auto;
+    let has_pk: Vec<bool> = objs.iter().map(|o| !pk_auto || !o.pk_value().is_null()).collect();
+    let mut plan = Vec::new();
+    let mut start = 0;
+    while start < objs.len() {
+        let with_pk = has_pk[start];
+        let columns = m.fields.len() - usize::from(!with_pk);
+        // Without columns, each row is its own `DEFAULT VALUES` statement.
+        let per_stmt = d.features().max_query_params.checked_div(columns).map_or(1, |n| n.max(1));
+        let limit = batch.unwrap_or(usize::MAX).min(per_stmt);
+        let mut end = start + 1;
+        while end < objs.len() && end - start < limit && has_pk[end] == with_pk {
+            end += 1;
+        }
+        plan.push(InsertBatch { range: start..end, has_pk: with_pk });
+        start = end;
+    }
+    Ok(plan)
+}
+
+/// Runs the INSERTs of `plan` (from [`plan_inserts`]) and sets generated primary keys.
+///
+/// `owned`: the caller owns `objs` and drops them if this future is dropped, so their
+/// text and bytes may be moved into the statement (no copy) and put back after it
+/// ([`Model::take_field_value`]); otherwise every value is copied.
+pub(crate) async fn run_inserts<M: Model>(
+    exec: &(impl Executor + ?Sized),
+    objs: &mut [M],
+    plan: &[InsertBatch],
+    owned: bool,
+) -> Result<()> {
+    let m = M::meta();
+    let d = exec.dialect();
+    for b in plan {
+        let columns: Vec<usize> = (0..m.fields.len()).filter(|&i| b.has_pk || i != m.pk).collect();
+        let chunk = &mut objs[b.range.clone()];
+        let mut values = Vec::with_capacity(chunk.len() * columns.len());
+        // Which values were moved out of their objects, to put back.
+        let mut taken = Vec::new();
+        if owned {
+            taken.reserve(values.capacity());
+            for o in chunk.iter_mut() {
+                for &i in &columns {
+                    let v = o.take_field_value(i);
+                    taken.push(v.is_some());
+                    values.push(v.unwrap_or_else(|| o.field_value(i)));
+                }
+            }
+        } else {
+            for o in chunk.iter() {
+                values.extend(columns.iter().map(|&i| o.field_value(i)));
+            }
+        }
+        let want_pk = !b.has_pk;
+        let mut sql = insert_rows_sql(d, m, &columns, chunk.len(), values, want_pk);
+        let outcome = if want_pk && d.features().can_return_from_insert {
+            fetch(exec, &sql).await.map(|rows| (Some(rows), None))
+        } else {
+            execute(exec, &sql).await.map(|res| (None, res.last_insert_id))
+        };
+        if taken.contains(&true) {
+            let params = std::mem::take(&mut sql.params);
+            for (k, v) in params.into_iter().enumerate().filter(|&(k, _)| taken[k]) {
+                chunk[k / columns.len()].set_field_value(columns[k % columns.len()], v)?;
+            }
+        }
+        match outcome? {
+            (Some(returned), _) => {
+                for (obj, row) in chunk.iter_mut().zip(returned) {
+                    if let Some(v) = row.values.into_iter().next() {
+                        obj.set_field_value(m.pk, v)?;
+                    }
+                }
+            }
+            (None, Some(id)) if want_pk && chunk.len() == 1 => chunk[0].set_field_value(m.pk, Value::I64(id))?,
+            (None, _) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Inserts `objs` (one statement per batch, no transaction of its own) and sets
+/// generated primary keys.
 pub(crate) async fn insert_objects<M: Model>(
     exec: &(impl Executor + ?Sized),
     objs: &mut [M],
     batch: Option<usize>,
 ) -> Result<()> {
-    let m = M::meta();
-    let d = exec.dialect();
-    for obj in objs.iter_mut() {
-        for (i, f) in m.fields.iter().enumerate() {
-            if f.auto_now || f.auto_now_add {
-                obj.set_field_value(i, now_for(f.ty))?;
-            }
-        }
-    }
-    // Rows with and without a pk go in separate statements (different columns).
-    let pk_auto = m.pk_field().auto;
-    let mut start = 0;
-    while start < objs.len() {
-        let has_pk = !objs[start].pk_value().is_null() || !pk_auto;
-        let columns: Vec<usize> = (0..m.fields.len()).filter(|&i| has_pk || i != m.pk).collect();
-        let per_stmt = (d.features().max_query_params / columns.len().max(1)).max(1);
-        let limit = batch.unwrap_or(usize::MAX).min(per_stmt);
-        let mut end = start;
-        while end < objs.len() && end - start < limit && (!objs[end].pk_value().is_null() || !pk_auto) == has_pk {
-            end += 1;
-        }
-        let chunk = &mut objs[start..end];
-        let rows: Vec<Vec<Value>> = chunk.iter().map(|o| columns.iter().map(|&i| o.field_value(i)).collect()).collect();
-        let want_pk = !has_pk;
-        let sql = insert_sql(d, m, &columns, rows, want_pk);
-        if want_pk && d.features().can_return_from_insert {
-            let returned = fetch(exec, &sql).await?;
-            for (obj, row) in chunk.iter_mut().zip(returned) {
-                if let Some(v) = row.values.into_iter().next() {
-                    obj.set_field_value(m.pk, v)?;
-                }
-            }
-        } else {
-            let res = execute(exec, &sql).await?;
-            if want_pk && chunk.len() == 1 {
-                if let Some(id) = res.last_insert_id {
-                    chunk[0].set_field_value(m.pk, Value::I64(id))?;
-                }
-            }
-        }
-        start = end;
-    }
-    Ok(())
+    let plan = plan_inserts(exec.dialect(), objs, batch)?;
+    run_inserts(exec, objs, &plan, false).await
 }
 
 impl<M: Model> QuerySet<M> {
@@ -119,14 +183,18 @@ impl<M: Model> QuerySet<M> {
     /// Inserts one object and returns it with its primary key set.
     pub async fn create(&self, exec: &(impl Executor + ?Sized), obj: M) -> Result<M> {
         let mut objs = [obj];
-        insert_objects(exec, &mut objs, None).await?;
+        let plan = plan_inserts(exec.dialect(), &mut objs, None)?;
+        run_inserts(exec, &mut objs, &plan, true).await?;
         let [obj] = objs;
         Ok(obj)
     }
 
-    /// Inserts many objects, `batch_size` rows per statement, in one transaction;
-    /// generated primary keys are set where the backend returns them
-    /// (SQLite, PostgreSQL, MariaDB).
+    /// Inserts many objects, `batch_size` rows per statement; generated primary keys
+    /// are set where the backend returns them (SQLite, PostgreSQL, MariaDB).
+    ///
+    /// Several statements run in one transaction (a savepoint inside one), as do all
+    /// inside a transaction; a single statement outside one runs on its own, being
+    /// atomic by itself (Django's `atomic(savepoint=False)` has the same outcome).
     pub async fn bulk_create(
         &self,
         exec: &(impl Executor + ?Sized),
@@ -136,9 +204,15 @@ impl<M: Model> QuerySet<M> {
         if objs.is_empty() {
             return Ok(objs);
         }
+        let mut objs = objs;
+        let plan = plan_inserts(exec.dialect(), &mut objs, opts.batch_size)?;
+        if plan.len() == 1 && !exec.in_transaction() {
+            run_inserts(exec, &mut objs, &plan, true).await?;
+            return Ok(objs);
+        }
         crate::transaction::atomic(exec, async move |tx| {
             let mut objs = objs;
-            insert_objects(tx, &mut objs, opts.batch_size).await?;
+            run_inserts(tx, &mut objs, &plan, true).await?;
             Ok(objs)
         })
         .await

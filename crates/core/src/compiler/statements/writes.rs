@@ -53,16 +53,23 @@ impl Compiler<'_> {
         }
         let d = self.d;
         let mut c = self;
-        let mut sets = Vec::with_capacity(assignments.len());
-        for a in assignments {
+        let mut sql = String::with_capacity(64 + 24 * assignments.len());
+        sql.push_str("UPDATE ");
+        d.quote_into(&mut sql, c.q.model.table);
+        sql.push_str(" SET ");
+        for (k, a) in assignments.iter().enumerate() {
+            if k > 0 {
+                sql.push_str(", ");
+            }
             let field = c.update_column(&a.field)?;
             let (val, _) = match &a.value {
                 Expr::Value(v) => (c.params.push(v.clone()), None),
                 e => c.expr_sql(e)?,
             };
-            sets.push(format!("{} = {val}", d.quote(field.column)));
+            d.quote_into(&mut sql, field.column);
+            sql.push_str(" = ");
+            sql.push_str(&val);
         }
-        let mut sql = format!("UPDATE {} SET {}", d.quote(c.q.model.table), sets.join(", "));
         c.write_target_where(&mut sql)?;
         Ok(c.params.finish(sql, d))
     }
@@ -91,31 +98,92 @@ pub fn insert_sql(
     rows: Vec<Vec<Value>>,
     returning: bool,
 ) -> Sql {
-    let mut params = Params::default();
-    let mut sql = if columns.is_empty() {
-        d.insert_default_values_sql(m.table)
-    } else {
-        let cols: Vec<String> = columns.iter().map(|&i| d.quote(m.fields[i].column)).collect();
-        let mut s = format!("INSERT INTO {} ({}) VALUES ", d.quote(m.table), cols.join(", "));
-        for (r, row) in rows.into_iter().enumerate() {
-            if r > 0 {
-                s.push_str(", ");
-            }
-            s.push('(');
-            for (i, v) in row.into_iter().enumerate() {
-                if i > 0 {
-                    s.push_str(", ");
-                }
-                s.push_str(&params.push(v));
-            }
-            s.push(')');
-        }
-        s
-    };
-    if returning && d.features().can_return_from_insert {
-        sql.push_str(&format!(" RETURNING {}", d.quote(m.pk_field().column)));
+    if columns.is_empty() {
+        return insert_rows_sql(d, m, columns, rows.len().min(1), Vec::new(), returning);
     }
-    params.finish(sql, d)
+    let n = rows.len();
+    let values: Vec<Value> = rows.into_iter().flatten().collect();
+    insert_rows_sql(d, m, columns, n, values, returning)
+}
+
+/// [`insert_sql`] with the rows' values one after another in one vector
+/// (`columns.len()` per row, `rows` rows), moved into the statement as they are.
+///
+/// With no columns, one `DEFAULT VALUES` row is inserted (whatever `rows` says).
+pub fn insert_rows_sql(
+    d: &'static dyn Dialect,
+    m: &ModelMeta,
+    columns: &[usize],
+    rows: usize,
+    values: Vec<Value>,
+    returning: bool,
+) -> Sql {
+    debug_assert_eq!(values.len(), columns.len() * rows, "one value per column and row");
+    let mut sql;
+    if columns.is_empty() {
+        sql = d.insert_default_values_sql(m.table);
+    } else {
+        sql = String::with_capacity(32 + 16 * columns.len() + rows * (4 + 6 * columns.len()));
+        sql.push_str("INSERT INTO ");
+        d.quote_into(&mut sql, m.table);
+        sql.push_str(" (");
+        for (k, &i) in columns.iter().enumerate() {
+            if k > 0 {
+                sql.push_str(", ");
+            }
+            d.quote_into(&mut sql, m.fields[i].column);
+        }
+        sql.push_str(") VALUES ");
+        push_value_rows(d, &mut sql, columns.len(), rows);
+    }
+    if returning && d.features().can_return_from_insert {
+        sql.push_str(" RETURNING ");
+        d.quote_into(&mut sql, m.pk_field().column);
+    }
+    Sql { sql, params: values }
+}
+
+/// Appends `(p, p, …), (p, p, …)…`: `rows` groups of `width` placeholders numbered
+/// from 1. Where the dialect's placeholders are not numbered (`?`), every group reads
+/// the same and the first is repeated.
+fn push_value_rows(d: &dyn Dialect, sql: &mut String, width: usize, rows: usize) {
+    let group = |n0: usize| {
+        let mut g = String::with_capacity(2 + 6 * width);
+        g.push('(');
+        for k in 0..width {
+            if k > 0 {
+                g.push_str(", ");
+            }
+            d.placeholder_into(&mut g, n0 + k);
+        }
+        g.push(')');
+        g
+    };
+    if rows == 0 {
+        return;
+    }
+    let first = group(1);
+    sql.push_str(&first);
+    if rows == 1 {
+        return;
+    }
+    if group(width + 1) == first {
+        for _ in 1..rows {
+            sql.push_str(", ");
+            sql.push_str(&first);
+        }
+        return;
+    }
+    for r in 1..rows {
+        sql.push_str(", (");
+        for k in 0..width {
+            if k > 0 {
+                sql.push_str(", ");
+            }
+            d.placeholder_into(sql, r * width + k + 1);
+        }
+        sql.push(')');
+    }
 }
 
 /// `UPDATE table SET col = CASE pk WHEN … END … WHERE pk IN (…)`: Django's bulk_update.
