@@ -28,8 +28,12 @@ use std::time::{Duration, Instant};
 /// (multi-thread runtime).
 pub(crate) const STEP_BUDGET: Duration = Duration::from_millis(2);
 
-/// A statement that takes longer than this twice in a row is long.
-pub(crate) const LONG: Duration = Duration::from_millis(50);
+/// A statement that takes longer than this twice in a row is long: 50 ms, or the
+/// milliseconds in the environment variable `ORMOLU_SQLITE_LONG_MS` (read once).
+pub(crate) static LONG: std::sync::LazyLock<Duration> = std::sync::LazyLock::new(|| {
+    let ms = std::env::var("ORMOLU_SQLITE_LONG_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(50);
+    Duration::from_millis(ms)
+});
 
 /// Rows stepped between two looks at the clock.
 pub(crate) const CHECK_EVERY: u32 = 256;
@@ -62,7 +66,7 @@ impl SlowStatements {
 
     /// Records the run of `sql` that started at `start`.
     pub(crate) fn record(&self, sql: &str, start: Instant) {
-        let long = start.elapsed() >= LONG;
+        let long = start.elapsed() >= *LONG;
         if !long && !self.any.load(Ordering::Relaxed) {
             return;
         }
@@ -108,7 +112,7 @@ mod tests {
         assert!(!s.is_slow("SELECT 1"));
         s.record("SELECT 1", Instant::now());
         assert!(!s.is_slow("SELECT 1"), "a fast run is not recorded");
-        let long_ago = Instant::now() - LONG * 2;
+        let long_ago = Instant::now() - *LONG * 2;
         s.record("SELECT 2", long_ago);
         assert!(!s.is_slow("SELECT 2"), "one long run is not enough");
         s.record("SELECT 2", long_ago);
