@@ -7,7 +7,7 @@ use ormolu_core::{Error, Result, Value};
 
 use super::QuerySet;
 use crate::deletion::DeleteResult;
-use crate::executor::{execute, fetch, Executor};
+use crate::executor::{execute, fetch_each, Executor};
 use crate::model::Model;
 use crate::q::IntoAssignments;
 
@@ -113,7 +113,14 @@ pub(crate) async fn run_inserts<M: Model>(
         let want_pk = !b.has_pk;
         let mut sql = insert_rows_sql(d, m, &columns, chunk.len(), values, want_pk);
         let outcome = if want_pk && d.features().can_return_from_insert {
-            fetch(exec, &sql).await.map(|rows| (Some(rows), None))
+            // The generated keys, read in place (one integer per row, no rows collected).
+            let mut keys = Vec::with_capacity(chunk.len());
+            fetch_each(exec, &sql, &mut |row| {
+                keys.push(row.value(0)?);
+                Ok(())
+            })
+            .await
+            .map(|()| (Some(keys), None))
         } else {
             execute(exec, &sql).await.map(|res| (None, res.last_insert_id))
         };
@@ -125,10 +132,8 @@ pub(crate) async fn run_inserts<M: Model>(
         }
         match outcome? {
             (Some(returned), _) => {
-                for (obj, row) in chunk.iter_mut().zip(returned) {
-                    if let Some(v) = row.values.into_iter().next() {
-                        obj.set_field_value(m.pk, v)?;
-                    }
+                for (obj, key) in chunk.iter_mut().zip(returned) {
+                    obj.set_field_value(m.pk, key)?;
                 }
             }
             (None, Some(id)) if want_pk && chunk.len() == 1 => chunk[0].set_field_value(m.pk, Value::I64(id))?,
