@@ -13,7 +13,7 @@ use super::cache::PrefetchCache;
 use super::decode::{decode_row, related_types};
 use super::relation::{destination, resolve, Rel};
 use super::tree::Node;
-use crate::erased::{key_of, model_type_of, AnyModel, KeyMap, ModelType};
+use crate::erased::{key_of, model_type_of, AnyModel, Key, KeyMap, ModelType};
 use crate::executor::{fetch_each, Executor};
 
 /// The name of the extra column carrying a many-to-many row's owner key.
@@ -75,21 +75,48 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
             Rel::Forward { field, .. } => p.value_of(*field),
             Rel::Reverse { key, .. } | Rel::ManyToMany { key, .. } => p.value_of(*key),
         };
-        let mut uses: KeyMap<usize> = KeyMap::default();
+        // Each distinct parent key gets an id (its position in `keys`); `uses` counts
+        // the parents holding it, so the last one takes the rows instead of copies.
+        let mut ids: KeyMap<usize> = KeyMap::default();
         let mut keys: Vec<Value> = Vec::new();
+        let mut uses: Vec<usize> = Vec::new();
+        let mut parent_ids: Vec<Option<usize>> = Vec::with_capacity(parents.len());
         for p in parents.iter() {
             let k = parent_key(&**p);
             if k.is_null() {
+                parent_ids.push(None);
                 continue;
             }
-            let e = uses.entry(key_of(&k)).or_insert(0);
-            if *e == 0 {
-                keys.push(k);
-            }
-            *e += 1;
+            let id = match ids.entry(key_of(&k)) {
+                std::collections::hash_map::Entry::Occupied(e) => *e.get(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    keys.push(k);
+                    uses.push(0);
+                    *e.insert(keys.len() - 1)
+                }
+            };
+            uses[id] += 1;
+            parent_ids.push(Some(id));
         }
         let ty = model_type_of(target)?;
-        let (mut objs, groups) = fetch_level(ctx, &rel, node.query.as_deref(), ty, keys).await?;
+        let (mut objs, obj_keys) = fetch_level(ctx, &rel, node.query.as_deref(), ty, keys).await?;
+        // Rows grouped by parent key id (a counting sort: one flat list, no list per key).
+        let mut start = vec![0usize; uses.len() + 1];
+        let obj_ids: Vec<Option<usize>> = obj_keys.iter().map(|k| ids.get(k).copied()).collect();
+        for id in obj_ids.iter().flatten() {
+            start[id + 1] += 1;
+        }
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        let mut order = vec![0usize; start[uses.len()]];
+        let mut fill = start.clone();
+        for (i, id) in obj_ids.iter().enumerate() {
+            if let Some(id) = *id {
+                order[fill[id]] = i;
+                fill[id] += 1;
+            }
+        }
         // The levels under this one, on the loaded rows.
         if !node.children.is_empty() && !objs.is_empty() {
             let mut children: Vec<&mut dyn AnyModel> = objs.iter_mut().map(|o| &mut **o).collect();
@@ -99,19 +126,16 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
         }
         // Store: each row to the parents with its key (moved on the last use).
         let mut slots: Vec<Option<Box<dyn AnyModel>>> = objs.into_iter().map(Some).collect();
-        for p in parents.iter_mut() {
-            let k = parent_key(&**p);
+        for (p, pid) in parents.iter_mut().zip(parent_ids) {
             let mut mine: Vec<Box<dyn AnyModel>> = Vec::new();
-            if !k.is_null() {
-                let kk = key_of(&k);
-                let left = uses.get_mut(&kk).expect("counted");
-                *left -= 1;
-                let last = *left == 0;
-                if let Some(idx) = groups.get(&kk) {
-                    for &i in idx {
-                        let o = if last { slots[i].take() } else { slots[i].as_ref().map(|o| o.clone_box()) };
-                        mine.extend(o);
-                    }
+            if let Some(id) = pid {
+                uses[id] -= 1;
+                let last = uses[id] == 0;
+                let rows = &order[start[id]..start[id + 1]];
+                mine.reserve_exact(rows.len());
+                for &i in rows {
+                    let o = if last { slots[i].take() } else { slots[i].as_ref().map(|o| o.clone_box()) };
+                    mine.extend(o);
                 }
             }
             match &dest {
@@ -129,17 +153,17 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
     })
 }
 
-/// The rows of one level for these parent keys, and for each key the indexes of its
-/// rows (in the order fetched).
+/// The rows of one level for these parent keys (in the order fetched), and the key of
+/// the parent each belongs to.
 async fn fetch_level<E: Executor + ?Sized>(
     ctx: &Ctx<'_, E>,
     rel: &Rel,
     base: Option<&Query>,
     ty: &'static ModelType,
     keys: Vec<Value>,
-) -> Result<(Vec<Box<dyn AnyModel>>, KeyMap<Vec<usize>>)> {
+) -> Result<(Vec<Box<dyn AnyModel>>, Vec<Key>)> {
     let mut objs: Vec<Box<dyn AnyModel>> = Vec::new();
-    let mut groups: KeyMap<Vec<usize>> = KeyMap::default();
+    let mut groups: Vec<Key> = Vec::new();
     if keys.is_empty() {
         return Ok((objs, groups));
     }
@@ -205,7 +229,7 @@ async fn fetch_level<E: Executor + ?Sized>(
                 Rel::Reverse { field, .. } => obj.value_of(*field),
                 Rel::ManyToMany { .. } => owner,
             };
-            groups.entry(key_of(&group)).or_default().push(objs.len());
+            groups.push(key_of(&group));
             objs.push(obj);
             Ok(())
         })
