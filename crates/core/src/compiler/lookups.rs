@@ -489,12 +489,22 @@ impl Compiler<'_> {
                 if let Some(array) = as_array_param(self.d, lhs.ty, values) {
                     return Ok(format!("{l} = ANY({})", self.params.push(array)));
                 }
-                let items: Vec<String> =
-                    values.iter().filter(|v| !v.is_null()).map(|v| self.params.push(v.clone())).collect();
-                if items.is_empty() {
+                let n = values.iter().filter(|v| !v.is_null()).count();
+                if n == 0 {
                     return Ok("1 = 0".into());
                 }
-                Ok(format!("{l} IN ({})", items.join(", ")))
+                // One String for the whole list (lists can hold thousands of keys).
+                let mut out = String::with_capacity(l.len() + 6 + n * 8);
+                out.push_str(l);
+                out.push_str(" IN (");
+                for (i, v) in values.iter().filter(|v| !v.is_null()).enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    self.params.push_into(&mut out, v.clone());
+                }
+                out.push(')');
+                Ok(out)
             }
             "search" => {
                 // The column as a vector (Django's SearchVectorExact on a text field).
