@@ -407,6 +407,13 @@ impl FromValue for Vec<u8> {
             other => mismatch("bytes", &other),
         }
     }
+    fn from_cell(c: ValueRef<'_>) -> Result<Self> {
+        match c {
+            ValueRef::Bytes(b) => Ok(b.to_vec()),
+            ValueRef::Text(s) => Ok(s.as_bytes().to_vec()),
+            c => Self::from_value(c.into_value()),
+        }
+    }
 }
 
 impl ToValue for Decimal {

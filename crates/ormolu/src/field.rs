@@ -74,6 +74,7 @@ macro_rules! buffer_field {
             const TYPE: FieldType = FieldType::$ft;
             fn to_db(&self) -> Value { self.to_value() }
             fn from_db(v: Value) -> Result<Self> { <$t as FromValue>::from_value(v) }
+            fn from_cell(c: ValueRef<'_>) -> Result<Self> { <$t as FromValue>::from_cell(c) }
             fn take_db(&mut self) -> Option<Value> { Some(Value::$ft(std::mem::take(self))) }
         }
     )*};
