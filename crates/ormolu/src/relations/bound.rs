@@ -68,7 +68,7 @@ macro_rules! bound_relation_field {
         impl<T: Model> $ty<T> {
             /// The related objects, when they were loaded with the query (`prefetch_related`).
             pub fn get(&self) -> Option<&[T]> {
-                self.loaded.as_deref()
+                self.loaded.as_deref().map(Vec::as_slice)
             }
 
             /// Whether the related objects were loaded.
@@ -78,7 +78,8 @@ macro_rules! bound_relation_field {
 
             /// Stores loaded related objects (used by eager loading).
             pub fn set_loaded(&mut self, objs: Vec<T>) {
-                self.loaded = Some(objs.into());
+                // `Arc<Vec<T>>`, not `Arc<[T]>`: the objects are not copied into a new block.
+                self.loaded = Some(std::sync::Arc::new(objs));
             }
 
             /// Forgets the loaded objects.
