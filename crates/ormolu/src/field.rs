@@ -53,33 +53,27 @@ pub trait FieldValue: Sized + Clone + Default + Send + Sync + 'static {
     }
 }
 
+/// The built-in fields: stored as their own [`Value`] variant. Those marked `take` own a
+/// buffer, which [`FieldValue::take_db`] moves out (the `Value` variant is named like
+/// the field type).
 macro_rules! plain_field {
-    ($($t:ty => $ft:ident),* $(,)?) => {$(
+    ($($t:ty => $ft:ident $($take:ident)?),* $(,)?) => {$(
         impl FieldValue for $t {
             const TYPE: FieldType = FieldType::$ft;
             fn to_db(&self) -> Value { self.to_value() }
             fn from_db(v: Value) -> Result<Self> { <$t as FromValue>::from_value(v) }
             fn from_cell(c: ValueRef<'_>) -> Result<Self> { <$t as FromValue>::from_cell(c) }
+            $(plain_field!(@$take $ft);)?
         }
     )*};
+    (@take $ft:ident) => {
+        fn take_db(&mut self) -> Option<Value> { Some(Value::$ft(std::mem::take(self))) }
+    };
 }
 plain_field!(bool => Bool, i16 => SmallInt, i32 => Int, i64 => BigInt, f32 => Float, f64 => Double,
     Decimal => Decimal, NaiveDate => Date, NaiveDateTime => DateTime,
-    DateTime<Utc> => DateTime, NaiveTime => Time, TimeDelta => Duration);
-
-/// Fields whose value owns a buffer, which [`FieldValue::take_db`] moves out.
-macro_rules! buffer_field {
-    ($($t:ty => $ft:ident),* $(,)?) => {$(
-        impl FieldValue for $t {
-            const TYPE: FieldType = FieldType::$ft;
-            fn to_db(&self) -> Value { self.to_value() }
-            fn from_db(v: Value) -> Result<Self> { <$t as FromValue>::from_value(v) }
-            fn from_cell(c: ValueRef<'_>) -> Result<Self> { <$t as FromValue>::from_cell(c) }
-            fn take_db(&mut self) -> Option<Value> { Some(Value::$ft(std::mem::take(self))) }
-        }
-    )*};
-}
-buffer_field!(String => Text, Vec<u8> => Bytes);
+    DateTime<Utc> => DateTime, NaiveTime => Time, TimeDelta => Duration,
+    String => Text take, Vec<u8> => Bytes take);
 #[cfg(feature = "uuid")]
 plain_field!(uuid::Uuid => Uuid);
 #[cfg(feature = "json")]

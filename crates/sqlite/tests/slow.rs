@@ -37,20 +37,26 @@ async fn run_long(conn: &mut dyn Connection) -> Result<u64> {
     Ok(n)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
-async fn long_query_leaves_the_worker_to_other_tasks() {
-    let pool = connect("sqlite::memory:", PoolOptions::default()).await.unwrap();
-    let mut conn = pool.get().await.unwrap();
+/// Runs the long query while a task ticks every millisecond; the ticker must keep
+/// running (unless the query was quick anyway).
+async fn long_query_beside_a_ticker(conn: &mut dyn Connection) {
     let (ticks, handle) = ticker();
     tokio::time::sleep(Duration::from_millis(5)).await;
     let before = ticks.load(Ordering::Relaxed);
     let started = std::time::Instant::now();
-    assert_eq!(run_long(&mut conn).await.unwrap(), 3000);
+    assert_eq!(run_long(conn).await.unwrap(), 3000);
     let took = started.elapsed();
     let during = ticks.load(Ordering::Relaxed) - before;
     handle.abort();
-    // With one worker, a query holding it would let the ticker run ~0 times.
     assert!(took < Duration::from_millis(50) || during >= 5, "ticker ran {during} times during a {took:?} query");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn long_query_leaves_the_worker_to_other_tasks() {
+    let pool = connect("sqlite::memory:", PoolOptions::default()).await.unwrap();
+    let mut conn = pool.get().await.unwrap();
+    // With one worker, a query holding it would let the ticker run ~0 times.
+    long_query_beside_a_ticker(&mut conn).await;
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -60,16 +66,8 @@ async fn known_slow_read_runs_off_the_current_thread_runtime() {
     // The first two runs are inline (and remembered as long)…
     assert_eq!(run_long(&mut conn).await.unwrap(), 3000);
     assert_eq!(run_long(&mut conn).await.unwrap(), 3000);
-    let (ticks, handle) = ticker();
-    tokio::time::sleep(Duration::from_millis(5)).await;
-    let before = ticks.load(Ordering::Relaxed);
-    let started = std::time::Instant::now();
-    // …the second on a blocking thread: the ticker shares the runtime thread meanwhile.
-    assert_eq!(run_long(&mut conn).await.unwrap(), 3000);
-    let took = started.elapsed();
-    let during = ticks.load(Ordering::Relaxed) - before;
-    handle.abort();
-    assert!(took < Duration::from_millis(50) || during >= 5, "ticker ran {during} times during a {took:?} query");
+    // …the third on a blocking thread: the ticker shares the runtime thread meanwhile.
+    long_query_beside_a_ticker(&mut conn).await;
     // The connection is still usable afterwards.
     assert_eq!(conn.query("SELECT 1", &[]).await.unwrap().len(), 1);
 }
