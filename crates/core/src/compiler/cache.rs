@@ -20,7 +20,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::lookups::like_value;
+use super::lookup_ops::like_value;
 use super::sql::{Origin, Transform};
 use super::{Compiler, SelectPlan, Sql};
 use crate::dialect::Dialect;

@@ -154,7 +154,7 @@ impl Compiler<'_> {
                     return Err(Error::Usage(format!(
                         "Extract {part:?} needs a {} expression, not {}",
                         if part.is_time() { "time or datetime" } else { "date or datetime" },
-                        super::lookups::ty_name(ty)
+                        super::lookup_ops::ty_name(ty)
                     )));
                 }
                 (self.d.date_extract_sql(*part, &s), Some(FieldType::Int))
@@ -168,7 +168,7 @@ impl Compiler<'_> {
                         return Err(Error::Usage(format!(
                             "Trunc('{}') needs a date or datetime expression, not {}",
                             kind.name(),
-                            super::lookups::ty_name(other)
+                            super::lookup_ops::ty_name(other)
                         )))
                     }
                 };

@@ -25,6 +25,7 @@ mod cache;
 mod exprs;
 mod group;
 mod json;
+mod lookup_ops;
 mod lookups;
 mod path;
 mod statements;
