@@ -86,7 +86,8 @@ pub enum Workload {
     /// `n` users, then their posts (2 each), then the posts' comments (2 each), grouped
     /// back to their parents.
     Associations,
-    /// Insert `n` users in one statement.
+    /// Insert `n` users in one statement (ormolu: `bulk_create` without reading the
+    /// generated keys back, as no peer reads them).
     Insert,
     /// ormolu's own: one user by primary key (from 1 000 rows).
     GetPk,
@@ -95,7 +96,8 @@ pub enum Workload {
     Filter3Build,
     /// ormolu's own: run that QuerySet (10 of 10 000 rows).
     Filter3Run,
-    /// ormolu's own: `bulk_create` of 10 000 users.
+    /// ormolu's own: `bulk_create` of 10 000 users, generated keys read back into the
+    /// objects (Django's behaviour; the peers insert the same rows without reading keys).
     BulkCreate,
     /// ormolu's own: `UPDATE counters SET n = n + 1 WHERE id <= 100` (an F expression).
     UpdateF,

@@ -396,7 +396,7 @@ impl Bench for MysqlBench {
                 let rows = self.new_users.remove(&n).unwrap_or_else(|| data::new_users(n));
                 match imp {
                     Raw => drop(std::hint::black_box(raw::insert(&mut self.raw, &rows).await?)),
-                    Ormolu => drop(std::hint::black_box(orm::insert(&self.orm, &rows).await?)),
+                    Ormolu => drop(std::hint::black_box(orm::insert(&self.orm, &rows, w == BulkCreate).await?)),
                     Diesel => drop(std::hint::black_box(dsl::insert(&mut self.diesel, &rows).await?)),
                     Sqlx => drop(std::hint::black_box(sqlx_impl::insert(&self.sqlx, &rows).await?)),
                     SeaOrm => drop(std::hint::black_box(sea::insert(&self.sea, &rows).await?)),

@@ -252,6 +252,25 @@ backend_tests! {
         drop(made);
     }
 
+    async fn bulk_create_reads_keys_back_unless_told_not_to(db) {
+        ormolu::schema::create_tables(db, &[Product::meta()]).await.unwrap();
+        let three = |tag: &str| (0..3).map(|i| Product { name: format!("{tag}{i}"), ..product("x", 0, "1.00", 1) }).collect::<Vec<_>>();
+        let with = Product::objects().bulk_create(db, three("k"), BulkOptions::default()).await.unwrap();
+        let stored: Vec<(i64, String)> =
+            Product::objects().filter(q!(name__startswith = "k")).order_by(["id"]).values_as(["id", "name"]).all(db).await.unwrap();
+        let got: Vec<(i64, String)> = with.iter().map(|p| (p.id.value(), p.name.clone())).collect();
+        assert_eq!(got, stored, "the keys read back are the stored ones, in order");
+        // Without keys: the rows are written, the objects keep an unset key (two
+        // batches in one transaction, and a single statement on its own).
+        for opts in [BulkOptions::batch(2).without_keys(), BulkOptions::default().without_keys()] {
+            let without = Product::objects().bulk_create(db, three("n"), opts).await.unwrap();
+            assert!(without.iter().all(|p| !p.id.is_set()), "no key read back: {without:?}");
+            assert_eq!(without[2].name, "n2", "values put back into the objects");
+            assert_eq!(Product::objects().filter(q!(name__startswith = "n")).count(db).await.unwrap(), 3);
+            Product::objects().filter(q!(name__startswith = "n")).delete(db).await.unwrap();
+        }
+    }
+
     async fn transactions_commit_rollback_savepoints_panics(db) {
         setup(db).await;
         db.atomic(async |tx| {

@@ -11,17 +11,44 @@ use crate::executor::{execute, fetch_each, Executor};
 use crate::model::Model;
 use crate::q::IntoAssignments;
 
-/// Options for `bulk_create` / `bulk_update`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Options for `bulk_create` / `bulk_update` / `delete_with`.
+///
+/// ```
+/// use ormolu::queryset::BulkOptions;
+/// let opts = BulkOptions::batch(500).without_keys();
+/// assert_eq!(opts.batch_size, Some(500));
+/// assert!(!opts.return_keys);
+/// assert!(BulkOptions::default().return_keys);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BulkOptions {
     /// Rows per statement (also capped by the backend's parameter limit).
     pub batch_size: Option<usize>,
+    /// `bulk_create` reads the generated primary keys back into the objects
+    /// (`INSERT … RETURNING` where the backend has it), as Django does; `true` by
+    /// default. `false` ([`without_keys`](Self::without_keys)) inserts without
+    /// returning anything: the objects come back with their primary key unset, as
+    /// Django's are on a backend that cannot return rows. On SQLite, `RETURNING`
+    /// about doubles the cost of a multi-row INSERT.
+    pub return_keys: bool,
+}
+
+impl Default for BulkOptions {
+    fn default() -> Self {
+        BulkOptions { batch_size: None, return_keys: true }
+    }
 }
 
 impl BulkOptions {
     /// At most `n` rows per statement.
     pub fn batch(n: usize) -> Self {
-        BulkOptions { batch_size: Some(n.max(1)) }
+        BulkOptions { batch_size: Some(n.max(1)), ..BulkOptions::default() }
+    }
+
+    /// The same options, with `bulk_create` not reading generated primary keys back
+    /// (see [`return_keys`](Self::return_keys)).
+    pub fn without_keys(self) -> Self {
+        BulkOptions { return_keys: false, ..self }
     }
 }
 
@@ -87,6 +114,7 @@ pub(crate) async fn run_inserts<M: Model>(
     objs: &mut [M],
     plan: &[InsertBatch],
     owned: bool,
+    return_keys: bool,
 ) -> Result<()> {
     let m = M::meta();
     let d = exec.dialect();
@@ -110,9 +138,10 @@ pub(crate) async fn run_inserts<M: Model>(
                 values.extend(columns.iter().map(|&i| o.field_value(i)));
             }
         }
-        let want_pk = !b.has_pk;
-        let mut sql = insert_rows_sql(d, m, &columns, chunk.len(), values, want_pk);
-        let outcome = if want_pk && d.features().can_return_from_insert {
+        let want_pk = !b.has_pk && return_keys;
+        let returning = want_pk && d.features().can_return_from_insert;
+        let mut sql = insert_rows_sql(d, m, &columns, chunk.len(), values, returning);
+        let outcome = if returning {
             // The generated keys, read in place (one integer per row, no rows collected).
             let mut keys = Vec::with_capacity(chunk.len());
             fetch_each(exec, &sql, &mut |row| {
@@ -151,7 +180,7 @@ pub(crate) async fn insert_objects<M: Model>(
     batch: Option<usize>,
 ) -> Result<()> {
     let plan = plan_inserts(exec.dialect(), objs, batch)?;
-    run_inserts(exec, objs, &plan, false).await
+    run_inserts(exec, objs, &plan, false, true).await
 }
 
 impl<M: Model> QuerySet<M> {
@@ -189,13 +218,14 @@ impl<M: Model> QuerySet<M> {
     pub async fn create(&self, exec: &(impl Executor + ?Sized), obj: M) -> Result<M> {
         let mut objs = [obj];
         let plan = plan_inserts(exec.dialect(), &mut objs, None)?;
-        run_inserts(exec, &mut objs, &plan, true).await?;
+        run_inserts(exec, &mut objs, &plan, true, true).await?;
         let [obj] = objs;
         Ok(obj)
     }
 
     /// Inserts many objects, `batch_size` rows per statement; generated primary keys
-    /// are set where the backend returns them (SQLite, PostgreSQL, MariaDB).
+    /// are set where the backend returns them (SQLite, PostgreSQL, MariaDB), unless
+    /// `opts` says [`without_keys`](BulkOptions::without_keys).
     ///
     /// Several statements run in one transaction (a savepoint inside one), as do all
     /// inside a transaction; a single statement outside one runs on its own, being
@@ -212,12 +242,12 @@ impl<M: Model> QuerySet<M> {
         let mut objs = objs;
         let plan = plan_inserts(exec.dialect(), &mut objs, opts.batch_size)?;
         if plan.len() == 1 && !exec.in_transaction() {
-            run_inserts(exec, &mut objs, &plan, true).await?;
+            run_inserts(exec, &mut objs, &plan, true, opts.return_keys).await?;
             return Ok(objs);
         }
         crate::transaction::atomic(exec, async move |tx| {
             let mut objs = objs;
-            run_inserts(tx, &mut objs, &plan, true).await?;
+            run_inserts(tx, &mut objs, &plan, true, opts.return_keys).await?;
             Ok(objs)
         })
         .await
