@@ -151,10 +151,21 @@ impl Params {
 }
 
 /// The text before the first marker of `marked`, the marker's index, and the text after it.
+///
+/// A byte scan: markers are ASCII control bytes around ASCII digits, so every slice
+/// boundary is a character boundary (this runs once per parameter: long `IN` lists).
 fn next_marker(marked: &str) -> Option<(&str, usize, &str)> {
-    let start = marked.find(OPEN)?;
-    let after = &marked[start + 1..];
-    let end = after.find(CLOSE).expect("parameter marker is closed");
-    let idx: usize = after[..end].parse().expect("parameter marker holds an index");
-    Some((&marked[..start], idx, &after[end + 1..]))
+    let bytes = marked.as_bytes();
+    let start = bytes.iter().position(|&b| b == OPEN as u8)?;
+    let mut idx = 0usize;
+    let mut end = start + 1;
+    while let Some(&b) = bytes.get(end) {
+        if b == CLOSE as u8 {
+            return Some((&marked[..start], idx, &marked[end + 1..]));
+        }
+        debug_assert!(b.is_ascii_digit(), "parameter marker holds an index");
+        idx = idx * 10 + usize::from(b - b'0');
+        end += 1;
+    }
+    panic!("parameter marker is not closed")
 }

@@ -12,20 +12,6 @@ pub(crate) fn related_types(plan: &SelectPlan) -> Result<Vec<&'static ModelType>
     plan.related.iter().map(|r| model_type_of(r.model)).collect()
 }
 
-/// One model row of `plan`, with its `select_related()` objects stored in it.
-pub(crate) fn decode_row(
-    ty: &ModelType,
-    plan: &SelectPlan,
-    types: &[&'static ModelType],
-    row: &dyn RawRow,
-) -> Result<Box<dyn AnyModel>> {
-    let mut obj = (ty.decode_row)(&plan.fields, row, 0)?;
-    if !plan.related.is_empty() {
-        attach_related(&mut *obj, plan, types, row)?;
-    }
-    Ok(obj)
-}
-
 /// Builds the `select_related()` objects of one row and stores them in `obj` and in
 /// each other, deepest first, so `item.order.get()?.user.get()` is set. A NULL
 /// primary key (a LEFT OUTER JOIN of a NULL foreign key) is no object.

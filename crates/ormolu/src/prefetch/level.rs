@@ -10,10 +10,10 @@ use ormolu_core::query::{Expr, Loading, QNode, Query, Rhs, Select};
 use ormolu_core::{Error, Result, Value};
 
 use super::cache::PrefetchCache;
-use super::decode::{decode_row, related_types};
+use super::decode::{attach_related, related_types};
 use super::relation::{destination, resolve, Rel};
 use super::tree::Node;
-use crate::erased::{key_of, model_type_of, AnyModel, Key, KeyMap, ModelType};
+use crate::erased::{key_of, model_type_of, AnyModel, Key, KeyMap, ModelType, ObjList};
 use crate::executor::{fetch_each, Executor};
 
 /// The name of the extra column carrying a many-to-many row's owner key.
@@ -119,33 +119,28 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
         }
         // The levels under this one, on the loaded rows.
         if !node.children.is_empty() && !objs.is_empty() {
-            let mut children: Vec<&mut dyn AnyModel> = objs.iter_mut().map(|o| &mut **o).collect();
+            let mut children = objs.objects_mut();
             for child in &node.children {
                 process(ctx, target, &mut children, child, cache).await?;
             }
         }
-        // Store: each row to the parents with its key (moved on the last use).
-        let mut slots: Vec<Option<Box<dyn AnyModel>>> = objs.into_iter().map(Some).collect();
+        // Store: each parent's rows, moved on the last use of its key, else copied.
         for (p, pid) in parents.iter_mut().zip(parent_ids) {
-            let mut mine: Vec<Box<dyn AnyModel>> = Vec::new();
-            if let Some(id) = pid {
-                uses[id] -= 1;
-                let last = uses[id] == 0;
-                let rows = &order[start[id]..start[id + 1]];
-                mine.reserve_exact(rows.len());
-                for &i in rows {
-                    let o = if last { slots[i].take() } else { slots[i].as_ref().map(|o| o.clone_box()) };
-                    mine.extend(o);
+            let (rows, last) = match pid {
+                Some(id) => {
+                    uses[id] -= 1;
+                    (&order[start[id]..start[id + 1]], uses[id] == 0)
                 }
-            }
+                None => (&[][..], true),
+            };
             match &dest {
                 Some(field) => {
                     let slot = p.slot(field).expect("checked on the first parent");
-                    slot.store(mine)?;
+                    objs.store_group(rows, last, slot)?;
                 }
                 None => {
                     let pk = p.value_of(pm.pk);
-                    cache.insert(pm.table, &dest_name, &pk, (ty.collect)(mine)?);
+                    cache.insert(pm.table, &dest_name, &pk, objs.group_list(rows, last));
                 }
             }
         }
@@ -161,8 +156,8 @@ async fn fetch_level<E: Executor + ?Sized>(
     base: Option<&Query>,
     ty: &'static ModelType,
     keys: Vec<Value>,
-) -> Result<(Vec<Box<dyn AnyModel>>, Vec<Key>)> {
-    let mut objs: Vec<Box<dyn AnyModel>> = Vec::new();
+) -> Result<(Box<dyn ObjList>, Vec<Key>)> {
+    let mut objs = (ty.new_list)();
     let mut groups: Vec<Key> = Vec::new();
     if keys.is_empty() {
         return Ok((objs, groups));
@@ -208,6 +203,9 @@ async fn fetch_level<E: Executor + ?Sized>(
     };
     let limit = d.features().max_query_params.saturating_sub(others + 1).max(1);
     let size = ctx.batch.unwrap_or(limit).min(limit).max(1);
+    // At least one row per key is the usual case (a first guess; the lists grow).
+    objs.reserve(keys.len());
+    groups.reserve(keys.len());
     for chunk in keys.chunks(size) {
         let mut q = base.clone();
         let cond = QNode::lookup(lookup.clone(), Rhs::List(chunk.to_vec())).call();
@@ -223,14 +221,16 @@ async fn fetch_level<E: Executor + ?Sized>(
                 Some(at) => row.value(at)?,
                 None => Value::Null,
             };
-            let obj = decode_row(ty, &plan, &types, row)?;
+            let obj = objs.push_row(&plan.fields, row, 0)?;
+            if !plan.related.is_empty() {
+                attach_related(&mut *obj, &plan, &types, row)?;
+            }
             let group = match rel {
                 Rel::Forward { to, .. } => obj.value_of(*to),
                 Rel::Reverse { field, .. } => obj.value_of(*field),
                 Rel::ManyToMany { .. } => owner,
             };
             groups.push(key_of(&group));
-            objs.push(obj);
             Ok(())
         })
         .await?;

@@ -271,6 +271,10 @@ macro_rules! bound_relation_field {
                 self.set_loaded(v);
                 Ok(())
             }
+            fn store_list(&mut self, got: &'static ModelMeta, list: &mut dyn std::any::Any) -> Result<()> {
+                self.set_loaded(crate::erased::take_list::<T>(got, list)?);
+                Ok(())
+            }
         }
     };
 }

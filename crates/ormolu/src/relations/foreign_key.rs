@@ -7,7 +7,7 @@ use std::sync::Arc;
 use ormolu_core::meta::{FieldType, ModelMeta};
 use ormolu_core::{Error, FromValue, Result, Value};
 
-use crate::erased::{downcast, AnyModel, RelationSlot};
+use crate::erased::{downcast, take_list, AnyModel, RelationSlot};
 use crate::executor::Executor;
 use crate::field::FieldValue;
 use crate::model::Model;
@@ -153,6 +153,20 @@ impl<T: Model> RelationSlot for ForeignKey<T> {
         }
         Ok(())
     }
+    fn store_list(&mut self, got: &'static ModelMeta, list: &mut dyn std::any::Any) -> Result<()> {
+        let objs = take_list::<T>(got, list)?;
+        if objs.len() > 1 {
+            return Err(Error::Usage(format!(
+                "a ForeignKey<{}> holds one object, not {} (to_attr on a foreign key field?)",
+                T::meta().name,
+                objs.len()
+            )));
+        }
+        if let Some(o) = objs.into_iter().next() {
+            self.set_loaded(o);
+        }
+        Ok(())
+    }
 }
 
 /// A nullable foreign key: stores into the key when it is set (a NULL key has no object).
@@ -166,6 +180,12 @@ impl<T: Model> RelationSlot for Option<ForeignKey<T>> {
     fn store(&mut self, objs: Vec<Box<dyn AnyModel>>) -> Result<()> {
         match self {
             Some(fk) => fk.store(objs),
+            None => Ok(()),
+        }
+    }
+    fn store_list(&mut self, got: &'static ModelMeta, list: &mut dyn std::any::Any) -> Result<()> {
+        match self {
+            Some(fk) => fk.store_list(got, list),
             None => Ok(()),
         }
     }

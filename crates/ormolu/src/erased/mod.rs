@@ -9,6 +9,8 @@
 //! - [`ModelType`]: how to build an instance of a model from fetched cells, registered
 //!   by `#[derive(Model)]` for every model, so a prefetch can load rows of a model it
 //!   only knows by metadata (a reverse relation found in the registry).
+//! - [`ObjList`] (`list.rs`): the rows of one prefetch level as a `Vec` of their own
+//!   type, handed out to their parents in groups.
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -20,6 +22,11 @@ use ormolu_core::row::RawRow;
 use ormolu_core::{Error, Result, Value};
 
 use crate::model::Model;
+
+mod list;
+
+pub(crate) use list::take_list;
+pub use list::ObjList;
 
 /// An instance of some model, its Rust type erased (object-safe).
 ///
@@ -81,6 +88,10 @@ pub trait RelationSlot: Send + Sync {
     /// Stores loaded objects (for a foreign key: at most one; none leaves it unloaded).
     /// Objects of another model are an error.
     fn store(&mut self, objs: Vec<Box<dyn AnyModel>>) -> Result<()>;
+    /// Stores a list of loaded objects of model `got`, given as an `Option<Vec<T>>`
+    /// of the slot's own `T` (taken out of it): what [`ObjList`] hands out, with no
+    /// box per object. A list of another model is an error.
+    fn store_list(&mut self, got: &'static ModelMeta, list: &mut dyn Any) -> Result<()>;
 }
 
 /// Decodes an instance from fetched cells (as [`Model::from_values`]), boxed.
@@ -92,8 +103,8 @@ pub type DecodeRowFn = fn(&[usize], &dyn RawRow, usize) -> Result<Box<dyn AnyMod
 /// A list of instances of one model, as `Vec<M>` behind [`Any`].
 pub type AnyList = Box<dyn Any + Send + Sync>;
 
-/// Turns boxed instances into an [`AnyList`] of their model.
-pub type CollectFn = fn(Vec<Box<dyn AnyModel>>) -> Result<AnyList>;
+/// Makes an empty [`ObjList`] of the model.
+pub type NewListFn = fn() -> Box<dyn ObjList>;
 
 /// How to make instances of one model from fetched cells and collect them into a list,
 /// without naming its type. `#[derive(Model)]` registers one per model.
@@ -104,9 +115,10 @@ pub struct ModelType {
     pub decode: DecodeFn,
     /// [`Model::from_row`], boxed.
     pub decode_row: DecodeRowFn,
-    /// Turns instances of this model into a `Vec` of it, as [`Any`] (for
+    /// An empty list of this model's instances, which prefetch levels load into (and
+    /// hand out as a `Vec` of it, for
     /// [`PrefetchCache::get`](crate::PrefetchCache::get)).
-    pub collect: CollectFn,
+    pub new_list: NewListFn,
 }
 
 fn decode_as<M: Model>(fields: &[usize], values: &mut dyn Iterator<Item = Value>) -> Result<Box<dyn AnyModel>> {
@@ -117,15 +129,15 @@ fn decode_row_as<M: Model>(fields: &[usize], row: &dyn RawRow, start: usize) -> 
     Ok(Box::new(M::from_row(fields, row, start)?))
 }
 
-fn collect_as<M: Model>(objs: Vec<Box<dyn AnyModel>>) -> Result<AnyList> {
-    let v: Vec<M> = objs.into_iter().map(|o| downcast::<M>(o, "prefetch")).collect::<Result<_>>()?;
-    Ok(Box::new(v))
-}
-
 impl ModelType {
     /// The entry of model `M` (what the derive registers).
     pub const fn of<M: Model>() -> Self {
-        ModelType { meta: M::meta, decode: decode_as::<M>, decode_row: decode_row_as::<M>, collect: collect_as::<M> }
+        ModelType {
+            meta: M::meta,
+            decode: decode_as::<M>,
+            decode_row: decode_row_as::<M>,
+            new_list: list::new_list::<M>,
+        }
     }
 }
 
