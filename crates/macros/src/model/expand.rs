@@ -66,10 +66,14 @@ pub(crate) fn model_impl(def: &ModelDef) -> TokenStream {
         def.many.iter().map(|m| &m.name).chain(def.sets.iter().map(|s| &s.relation)).collect();
     let binds = !bind_idents.is_empty();
     let bind_fn = if binds {
+        // The key is cloned for every field but the last, which takes it.
+        let (last_ident, first_idents) = bind_idents.split_last().expect("binds");
+        let (last_relation, first_relations) = bind_relations.split_last().expect("binds");
         quote! {
             fn bind_relations(&mut self) {
                 let __key = ::ormolu::Model::pk_value(self);
-                #( ::ormolu::__private::Bindable::bind(&mut self.#bind_idents, <Self as ::ormolu::Model>::meta, #bind_relations, ::std::clone::Clone::clone(&__key)); )*
+                #( ::ormolu::__private::Bindable::bind(&mut self.#first_idents, <Self as ::ormolu::Model>::meta, #first_relations, ::std::clone::Clone::clone(&__key)); )*
+                ::ormolu::__private::Bindable::bind(&mut self.#last_ident, <Self as ::ormolu::Model>::meta, #last_relation, __key);
             }
         }
     } else {

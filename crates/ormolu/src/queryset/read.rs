@@ -48,11 +48,20 @@ impl<M: Model> QuerySet<M> {
         let plan = self.plan(exec.dialect())?;
         let types = related_types(&plan)?;
         let mut out = Vec::new();
-        fetch_each(exec, &plan.sql, &mut |row| {
-            out.push(decode::<M>(&plan, &types, row)?);
-            Ok(())
-        })
-        .await?;
+        if plan.related.is_empty() {
+            // The object goes straight from `from_row` into the list.
+            fetch_each(exec, &plan.sql, &mut |row| {
+                out.push(M::from_row(&plan.fields, row, 0)?);
+                Ok(())
+            })
+            .await?;
+        } else {
+            fetch_each(exec, &plan.sql, &mut |row| {
+                out.push(decode::<M>(&plan, &types, row)?);
+                Ok(())
+            })
+            .await?;
+        }
         Ok(out)
     }
 

@@ -254,7 +254,11 @@ macro_rules! bound_relation_field {
 
         impl<T: Model> Bindable for $ty<T> {
             fn bind(&mut self, owner: fn() -> &'static ModelMeta, relation: &'static str, key: Value) {
-                self.binding = Some(Binding { owner, relation, key });
+                match &mut self.binding {
+                    Some(b) => *b = Binding { owner, relation, key },
+                    // Freshly loaded: nothing to drop (the usual case, once per row).
+                    None => self.binding = Some(Binding { owner, relation, key }),
+                }
             }
         }
 
