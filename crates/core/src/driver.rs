@@ -70,8 +70,8 @@ pub trait Connection: Send {
     /// collected: see [`crate::row`]). The first error `each` returns stops the query.
     /// The default collects [`Connection::query`]; drivers read their own rows.
     async fn query_each(&mut self, sql: &str, params: &[Value], each: &mut RowFn<'_>) -> Result<()> {
-        for row in self.query(sql, params).await? {
-            each(&row)?;
+        for mut row in self.query(sql, params).await? {
+            each(&mut row)?;
         }
         Ok(())
     }

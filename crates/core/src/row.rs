@@ -1,11 +1,12 @@
 //! Reading fetched rows in place: [`ValueRef`], a borrowed cell, and [`RawRow`], a
 //! row of the driver read cell by cell.
 //!
-//! A driver hands each row it fetches to a callback as a `&dyn RawRow`
+//! A driver hands each row it fetches to a callback as a `&mut dyn RawRow`
 //! ([`Connection::query_each`](crate::driver::Connection::query_each)); the model's
 //! derived `from_row` decodes the cells it needs straight into its fields. No
 //! per-row vector of [`Value`]s and no intermediate list of rows is built: text is
-//! copied once, from the driver's buffer into the field's `String`.
+//! copied at most once, from the driver's buffer into the field's `String` (not at
+//! all where the driver can give its buffer away: [`RawRow::take_cell`]).
 //!
 //! ```
 //! use ormolu_core::row::{RawRow, ValueRef};
@@ -78,6 +79,14 @@ pub trait RawRow {
     /// Cell `index` (0-based, in select order). Past the end is a decode error.
     fn cell(&self, index: usize) -> Result<ValueRef<'_>>;
 
+    /// Cell `index`, read once: a driver may give its buffer away (text moved into
+    /// the field rather than copied), after which reading the same cell again is a
+    /// decode error. Model rows and typed tuples read each cell this way; the
+    /// default lends it as [`RawRow::cell`] does.
+    fn take_cell(&mut self, index: usize) -> Result<ValueRef<'_>> {
+        self.cell(index)
+    }
+
     /// Cell `index` as an owned [`Value`].
     fn value(&self, index: usize) -> Result<Value> {
         self.cell(index).map(ValueRef::into_value)
@@ -118,4 +127,4 @@ impl RawRow for Row {
 
 /// What [`Connection::query_each`](crate::driver::Connection::query_each) calls for
 /// every row, in order; an error stops the query and is returned.
-pub type RowFn<'f> = dyn FnMut(&dyn RawRow) -> Result<()> + Send + 'f;
+pub type RowFn<'f> = dyn FnMut(&mut dyn RawRow) -> Result<()> + Send + 'f;

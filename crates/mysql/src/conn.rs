@@ -121,8 +121,8 @@ where
         return Ok(());
     };
     while let Some(row) = rows.next().await {
-        let row = row.map_err(|e| map_error(e, sql))?;
-        each(&MyRow { row: &row, columns: &columns })?;
+        let mut row = row.map_err(|e| map_error(e, sql))?;
+        each(&mut MyRow { row: &mut row, columns: &columns })?;
     }
     Ok(())
 }

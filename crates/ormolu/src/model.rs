@@ -28,7 +28,7 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     /// [`Model::from_values`]) start at cell `start` of `row`. The derive reads each
     /// cell straight into its field (no [`Value`] in between for the plain types);
     /// the default goes through [`Model::from_values`].
-    fn from_row(fields: &[usize], row: &dyn RawRow, start: usize) -> Result<Self> {
+    fn from_row(fields: &[usize], row: &mut dyn RawRow, start: usize) -> Result<Self> {
         let values = (0..fields.len()).map(|i| row.value(start + i)).collect::<Result<Vec<_>>>()?;
         Self::from_values(fields, &mut values.into_iter())
     }

@@ -141,7 +141,7 @@ impl Connection for PgConnection {
         let rows = raw_rows(&self.client, self.cache_capacity, sql, params).await?;
         let mut rows = std::pin::pin!(rows);
         while let Some(row) = rows.next().await {
-            each(&PgRow(&row.map_err(|e| query_error(e, sql))?))?;
+            each(&mut PgRow(&row.map_err(|e| query_error(e, sql))?))?;
         }
         Ok(())
     }

@@ -146,7 +146,7 @@ impl Connection for SqliteConnection {
                 // on a blocking thread, its rows coming back through the stream.
                 let mut rows = self.stream(sql, params);
                 while let Some(row) = rows.next().await {
-                    each(&row?)?;
+                    each(&mut row?)?;
                 }
                 return Ok(());
             }

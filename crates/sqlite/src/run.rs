@@ -111,7 +111,7 @@ pub(crate) fn query_each(
     let mut rows = stmt.raw_query();
     let mut step = || -> Result<bool> {
         match rows.next() {
-            Ok(Some(r)) => each(&SqliteRow(r, n)).map(|()| true),
+            Ok(Some(r)) => each(&mut SqliteRow(r, n)).map(|()| true),
             Ok(None) => Ok(false),
             Err(e) => Err(map_err(e, sql)),
         }

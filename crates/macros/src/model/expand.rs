@@ -174,20 +174,20 @@ pub(crate) fn model_impl(def: &ModelDef) -> TokenStream {
 
             fn from_row(
                 fields: &[usize],
-                row: &dyn #core::row::RawRow,
+                row: &mut dyn #core::row::RawRow,
                 start: usize,
             ) -> ::ormolu::Result<Self> {
                 #[allow(unused_mut)]
                 let mut __obj = if fields == &[ #( #idx ),* ][..] {
                     // Every field, in order: read straight into the struct.
                     #ident {
-                        #( #idents: #rt::decode_cell::<#tys>(row.cell(start + #idx)?, #model, #names)?, )*
+                        #( #idents: #rt::decode_cell::<#tys>(row.take_cell(start + #idx)?, #model, #names)?, )*
                         #( #skipped: ::std::default::Default::default(), )*
                     }
                 } else {
                     #( let mut #vars: #tys = ::std::default::Default::default(); )*
                     for (__i, &index) in fields.iter().enumerate() {
-                        let __cell = row.cell(start + __i)?;
+                        let __cell = row.take_cell(start + __i)?;
                         match index {
                             #( #idx => #vars = #rt::decode_cell::<#tys>(__cell, #model, #names)?, )*
                             _ => return ::std::result::Result::Err(#rt::bad_index(#model, index)),

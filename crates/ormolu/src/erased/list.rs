@@ -24,7 +24,7 @@ pub trait ObjList: Send + Sync {
     fn reserve(&mut self, n: usize);
     /// Decodes one row (as [`Model::from_row`]), keeps it and lends it back (to store
     /// its `select_related()` objects and read its group key).
-    fn push_row(&mut self, fields: &[usize], row: &dyn RawRow, start: usize) -> Result<&mut dyn AnyModel>;
+    fn push_row(&mut self, fields: &[usize], row: &mut dyn RawRow, start: usize) -> Result<&mut dyn AnyModel>;
     /// Every row still held, to load the levels under this one.
     fn objects_mut(&mut self) -> Vec<&mut dyn AnyModel>;
     /// Stores the rows at `rows` in `slot`: moved out when `last`, else copied.
@@ -62,7 +62,7 @@ impl<M: Model> ObjList for Rows<M> {
         self.0.reserve(n);
     }
 
-    fn push_row(&mut self, fields: &[usize], row: &dyn RawRow, start: usize) -> Result<&mut dyn AnyModel> {
+    fn push_row(&mut self, fields: &[usize], row: &mut dyn RawRow, start: usize) -> Result<&mut dyn AnyModel> {
         self.0.push(Some(M::from_row(fields, row, start)?));
         Ok(self.0.last_mut().and_then(Option::as_mut).expect("just pushed"))
     }

@@ -98,7 +98,7 @@ pub trait RelationSlot: Send + Sync {
 pub type DecodeFn = fn(&[usize], &mut dyn Iterator<Item = Value>) -> Result<Box<dyn AnyModel>>;
 
 /// Decodes an instance from a row read in place (as [`Model::from_row`]), boxed.
-pub type DecodeRowFn = fn(&[usize], &dyn RawRow, usize) -> Result<Box<dyn AnyModel>>;
+pub type DecodeRowFn = fn(&[usize], &mut dyn RawRow, usize) -> Result<Box<dyn AnyModel>>;
 
 /// A list of instances of one model, as `Vec<M>` behind [`Any`].
 pub type AnyList = Box<dyn Any + Send + Sync>;
@@ -125,7 +125,7 @@ fn decode_as<M: Model>(fields: &[usize], values: &mut dyn Iterator<Item = Value>
     Ok(Box::new(M::from_values(fields, values)?))
 }
 
-fn decode_row_as<M: Model>(fields: &[usize], row: &dyn RawRow, start: usize) -> Result<Box<dyn AnyModel>> {
+fn decode_row_as<M: Model>(fields: &[usize], row: &mut dyn RawRow, start: usize) -> Result<Box<dyn AnyModel>> {
     Ok(Box::new(M::from_row(fields, row, start)?))
 }
 

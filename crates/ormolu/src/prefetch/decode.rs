@@ -19,7 +19,7 @@ pub(crate) fn attach_related(
     obj: &mut dyn AnyModel,
     plan: &SelectPlan,
     types: &[&'static ModelType],
-    row: &dyn RawRow,
+    row: &mut dyn RawRow,
 ) -> Result<()> {
     let related = &plan.related;
     let mut built: Vec<Option<Box<dyn AnyModel>>> = Vec::with_capacity(related.len());

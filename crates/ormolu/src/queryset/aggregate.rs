@@ -117,12 +117,12 @@ impl<M: Model> QuerySet<M> {
         let names: Arc<[String]> = plan.names.iter().cloned().collect();
         let n = plan.fields.len();
         let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
+        for mut row in rows {
             let mut ann: Vec<Value> =
                 row.values.get(n..n + plan.names.len()).map(<[Value]>::to_vec).unwrap_or_default();
             convert_row(&plan, 0, &mut ann);
             let extra = R::from_row(Row { columns: names.clone(), values: ann })?;
-            let obj = super::read::decode::<M>(&plan, &types, &row)?;
+            let obj = super::read::decode::<M>(&plan, &types, &mut row)?;
             out.push((obj, extra));
         }
         Ok(out)

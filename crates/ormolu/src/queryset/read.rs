@@ -19,7 +19,7 @@ use crate::q::IntoQ;
 
 /// One model row of `plan` read in place, with its `select_related()` objects (`types`:
 /// their registered types) stored in its relation fields.
-pub(crate) fn decode<M: Model>(plan: &SelectPlan, types: &[&'static ModelType], row: &dyn RawRow) -> Result<M> {
+pub(crate) fn decode<M: Model>(plan: &SelectPlan, types: &[&'static ModelType], row: &mut dyn RawRow) -> Result<M> {
     let mut obj = M::from_row(&plan.fields, row, 0)?;
     if !plan.related.is_empty() {
         attach_related(&mut obj, plan, types, row)?;
@@ -214,8 +214,8 @@ impl<M: Model> QuerySet<M> {
         };
         tokio::spawn(fut);
         tokio_stream_from(rx).flat_map(futures_util::stream::iter).map(move |r| {
-            r.and_then(|row| match &decoding {
-                Some((plan, Ok(types))) => decode::<M>(plan, types, &row),
+            r.and_then(|mut row| match &decoding {
+                Some((plan, Ok(types))) => decode::<M>(plan, types, &mut row),
                 Some((_, Err(e))) => Err(Error::Usage(e.to_string())),
                 None => Err(Error::Usage("no plan".into())),
             })

@@ -27,7 +27,7 @@ pub trait FromRow: Sized + Send + 'static {
 
     /// Decodes a row read in place; `types` are the output types of expression cells
     /// (Django's converters), `None` for plain columns.
-    fn from_raw(row: &dyn RawRow, types: &[Option<FieldType>]) -> Result<Self> {
+    fn from_raw(row: &mut dyn RawRow, types: &[Option<FieldType>]) -> Result<Self> {
         let mut values = (0..row.len()).map(|i| row.value(i)).collect::<Result<Vec<_>>>()?;
         for (v, ty) in values.iter_mut().zip(types) {
             if let Some(ty) = ty {
@@ -39,10 +39,11 @@ pub trait FromRow: Sized + Send + 'static {
 }
 
 /// Cell `i` of `row` as a `T`, converted to the expression type in `types` if any.
-fn cell_as<T: FromValue>(row: &dyn RawRow, types: &[Option<FieldType>], i: usize) -> Result<T> {
+/// Each cell is read once ([`RawRow::take_cell`]).
+fn cell_as<T: FromValue>(row: &mut dyn RawRow, types: &[Option<FieldType>], i: usize) -> Result<T> {
     match types.get(i).copied().flatten() {
-        Some(ty) => T::from_value(row.value(i)?.convert_to(ty)),
-        None => T::from_cell(row.cell(i)?),
+        Some(ty) => T::from_value(row.take_cell(i)?.into_value().convert_to(ty)),
+        None => T::from_cell(row.take_cell(i)?),
     }
 }
 
@@ -67,7 +68,7 @@ macro_rules! tuple_from_row {
             }
             const IN_PLACE: bool = true;
             #[allow(unused_assignments)]
-            fn from_raw(row: &dyn RawRow, types: &[Option<FieldType>]) -> Result<Self> {
+            fn from_raw(row: &mut dyn RawRow, types: &[Option<FieldType>]) -> Result<Self> {
                 let mut i = 0;
                 Ok(($({
                     let v = cell_as::<$t>(row, types, i)?;
@@ -100,7 +101,7 @@ impl<T: FromValue + Send + 'static> FromRow for Flat<T> {
         T::from_value(v).map(Flat)
     }
     const IN_PLACE: bool = true;
-    fn from_raw(row: &dyn RawRow, types: &[Option<FieldType>]) -> Result<Self> {
+    fn from_raw(row: &mut dyn RawRow, types: &[Option<FieldType>]) -> Result<Self> {
         cell_as::<T>(row, types, 0).map(Flat)
     }
 }
