@@ -14,7 +14,7 @@ use futures_core::Stream;
 
 use crate::dialect::Dialect;
 use crate::error::Result;
-use crate::row::RowFn;
+use crate::row::{RowFn, ValueRef};
 use crate::value::Value;
 
 /// A stream of rows that borrows the connection it reads from.
@@ -74,6 +74,21 @@ pub trait Connection: Send {
             each(&mut row)?;
         }
         Ok(())
+    }
+
+    /// [`Connection::execute`] with borrowed parameters: a driver binds text and bytes
+    /// from the caller's buffers where it can (inserts of many objects bind their
+    /// fields this way). The default copies them into [`Value`]s.
+    async fn execute_refs(&mut self, sql: &str, params: &[ValueRef<'_>]) -> Result<ExecResult> {
+        let owned: Vec<Value> = params.iter().map(ValueRef::to_value).collect();
+        self.execute(sql, &owned).await
+    }
+
+    /// [`Connection::query_each`] with borrowed parameters (see
+    /// [`Connection::execute_refs`]). The default copies them into [`Value`]s.
+    async fn query_each_refs(&mut self, sql: &str, params: &[ValueRef<'_>], each: &mut RowFn<'_>) -> Result<()> {
+        let owned: Vec<Value> = params.iter().map(ValueRef::to_value).collect();
+        self.query_each(sql, &owned, each).await
     }
 
     /// Runs a query and yields rows as they arrive, in constant memory.

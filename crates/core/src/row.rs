@@ -64,6 +64,29 @@ impl ValueRef<'_> {
             ValueRef::Ref(v) => v.clone(),
         }
     }
+
+    /// The cell as an owned [`Value`], leaving it as it is (text and bytes are copied).
+    pub fn to_value(&self) -> Value {
+        match self {
+            ValueRef::Value(v) => v.clone(),
+            ValueRef::Ref(v) => (*v).clone(),
+            ValueRef::Null => Value::Null,
+            ValueRef::Int(i) => Value::I64(*i),
+            ValueRef::Float(f) => Value::F64(*f),
+            ValueRef::Text(s) => Value::Text((*s).to_owned()),
+            ValueRef::Bytes(b) => Value::Bytes(b.to_vec()),
+        }
+    }
+
+    /// The value this cell holds when it is no borrowed text or bytes (a parameter a
+    /// driver binds as it binds a [`Value`]).
+    pub fn as_value(&self) -> Option<&Value> {
+        match self {
+            ValueRef::Value(v) => Some(v),
+            ValueRef::Ref(v) => Some(v),
+            _ => None,
+        }
+    }
 }
 
 /// A fetched row read in place, cell by cell (object-safe).

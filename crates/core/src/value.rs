@@ -198,6 +198,14 @@ pub fn reject_arrays(params: &[Value], backend: &'static str) -> Result<()> {
     Ok(())
 }
 
+/// [`reject_arrays`] of borrowed parameters.
+pub fn reject_array_refs(params: &[ValueRef<'_>], backend: &'static str) -> Result<()> {
+    if params.iter().any(|p| matches!(p.as_value(), Some(Value::Array(_)))) {
+        return Err(Error::not_supported("binding an ArrayField value", backend));
+    }
+    Ok(())
+}
+
 /// Converts a Rust value into a [`Value`].
 pub trait ToValue {
     /// The value to bind.

@@ -9,15 +9,15 @@ use async_trait::async_trait;
 use futures_util::{stream, StreamExt, TryStreamExt};
 use mysql_async::consts::StatusFlags;
 use mysql_async::prelude::{Protocol, Queryable};
-use mysql_async::{Conn, QueryResult, Statement};
+use mysql_async::{Conn, QueryResult, Statement, Value as My};
 use ormolu_core::dialect::Dialect;
 use ormolu_core::driver::{Connection, ExecResult, Row, RowStream};
-use ormolu_core::row::RowFn;
+use ormolu_core::row::{RowFn, ValueRef};
 use ormolu_core::{Error, Result, Value};
 
 use crate::decode::{Decoder, MyRow};
 use crate::error_map::map_error;
-use crate::params::to_params;
+use crate::params::{positional, refs_to_params, to_params};
 
 /// One connection taken from a [`crate::MySqlPool`]; it goes back to the pool when dropped.
 ///
@@ -46,8 +46,7 @@ impl MySqlConnection {
 
     /// Prepares `sql` (through the statement cache) and checks it takes `params`
     /// parameters: the driver drops the connection over a wrong count.
-    async fn prepare(&mut self, sql: &str, params: &[Value]) -> Result<(Statement, mysql_async::Params)> {
-        ormolu_core::value::reject_arrays(params, self.dialect.name())?;
+    async fn prepare(&mut self, sql: &str, params: Vec<My>) -> Result<(Statement, mysql_async::Params)> {
         self.close_uncached().await?;
         let stmt = self.conn.prep(sql).await.map_err(|e| map_error(e, sql))?;
         if !self.cached {
@@ -61,7 +60,38 @@ impl MySqlConnection {
                 source: None,
             });
         }
-        Ok((stmt, to_params(params)?))
+        Ok((stmt, positional(params)))
+    }
+
+    /// Runs a statement with converted parameters; without any, unprepared.
+    async fn execute_my(&mut self, sql: &str, params: Vec<My>) -> Result<ExecResult> {
+        tracing::debug!(target: "ormolu::sql", sql, params = params.len(), "execute");
+        let done = if params.is_empty() {
+            self.close_uncached().await?;
+            self.conn.query_drop(sql).await
+        } else {
+            let (stmt, params) = self.prepare(sql, params).await?;
+            self.conn.exec_drop(stmt, params).await
+        };
+        done.map_err(|e| map_error(e, sql))?;
+        let id = self.conn.last_insert_id().unwrap_or(0);
+        let done = ExecResult {
+            rows_affected: self.conn.affected_rows(),
+            last_insert_id: (id != 0).then(|| i64::try_from(id).unwrap_or(i64::MAX)),
+        };
+        self.close_uncached().await?;
+        Ok(done)
+    }
+
+    /// Calls `each` with every row of a query with converted parameters. Always
+    /// prepared (cached): the binary protocol sends integers as integers, and a
+    /// repeated query is parsed once.
+    async fn query_each_my(&mut self, sql: &str, params: Vec<My>, each: &mut RowFn<'_>) -> Result<()> {
+        tracing::debug!(target: "ormolu::sql", sql, params = params.len(), "query");
+        let (stmt, params) = self.prepare(sql, params).await?;
+        let result = self.conn.exec_iter(stmt, params).await.map_err(|e| map_error(e, sql))?;
+        each_row(result, sql, each).await?;
+        self.close_uncached().await
     }
 
     /// Closes the statements that the cache does not keep.
@@ -148,22 +178,18 @@ impl Connection for MySqlConnection {
     }
 
     async fn execute(&mut self, sql: &str, params: &[Value]) -> Result<ExecResult> {
-        tracing::debug!(target: "ormolu::sql", sql, params = params.len(), "execute");
-        let done = if params.is_empty() {
-            self.close_uncached().await?;
-            self.conn.query_drop(sql).await
-        } else {
-            let (stmt, params) = self.prepare(sql, params).await?;
-            self.conn.exec_drop(stmt, params).await
-        };
-        done.map_err(|e| map_error(e, sql))?;
-        let id = self.conn.last_insert_id().unwrap_or(0);
-        let done = ExecResult {
-            rows_affected: self.conn.affected_rows(),
-            last_insert_id: (id != 0).then(|| i64::try_from(id).unwrap_or(i64::MAX)),
-        };
-        self.close_uncached().await?;
-        Ok(done)
+        ormolu_core::value::reject_arrays(params, self.dialect.name())?;
+        self.execute_my(sql, to_params(params)?).await
+    }
+
+    async fn execute_refs(&mut self, sql: &str, params: &[ValueRef<'_>]) -> Result<ExecResult> {
+        ormolu_core::value::reject_array_refs(params, self.dialect.name())?;
+        self.execute_my(sql, refs_to_params(params)?).await
+    }
+
+    async fn query_each_refs(&mut self, sql: &str, params: &[ValueRef<'_>], each: &mut RowFn<'_>) -> Result<()> {
+        ormolu_core::value::reject_array_refs(params, self.dialect.name())?;
+        self.query_each_my(sql, refs_to_params(params)?, each).await
     }
 
     async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
@@ -173,7 +199,8 @@ impl Connection for MySqlConnection {
             let result = self.conn.query_iter(sql).await.map_err(|e| map_error(e, sql))?;
             collect(result, sql).await?
         } else {
-            let (stmt, params) = self.prepare(sql, params).await?;
+            ormolu_core::value::reject_arrays(params, self.dialect.name())?;
+            let (stmt, params) = self.prepare(sql, to_params(params)?).await?;
             let result = self.conn.exec_iter(stmt, params).await.map_err(|e| map_error(e, sql))?;
             collect(result, sql).await?
         };
@@ -182,13 +209,8 @@ impl Connection for MySqlConnection {
     }
 
     async fn query_each(&mut self, sql: &str, params: &[Value], each: &mut RowFn<'_>) -> Result<()> {
-        tracing::debug!(target: "ormolu::sql", sql, params = params.len(), "query");
-        // Always prepared (cached): the binary protocol sends integers as integers,
-        // and a repeated query is parsed once.
-        let (stmt, params) = self.prepare(sql, params).await?;
-        let result = self.conn.exec_iter(stmt, params).await.map_err(|e| map_error(e, sql))?;
-        each_row(result, sql, each).await?;
-        self.close_uncached().await
+        ormolu_core::value::reject_arrays(params, self.dialect.name())?;
+        self.query_each_my(sql, to_params(params)?, each).await
     }
 
     fn stream<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> RowStream<'a> {
@@ -200,7 +222,8 @@ impl Connection for MySqlConnection {
                 rows_of(result, sql).await
             } else {
                 // An uncached statement stays open until the next command.
-                let (stmt, params) = self.prepare(sql, params).await?;
+                ormolu_core::value::reject_arrays(params, self.dialect.name())?;
+                let (stmt, params) = self.prepare(sql, to_params(params)?).await?;
                 let result = self.conn.exec_iter(stmt, params).await.map_err(|e| map_error(e, sql))?;
                 rows_of(result, sql).await
             }

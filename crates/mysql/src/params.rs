@@ -2,14 +2,38 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use mysql_async::{Params, Value as My};
+use ormolu_core::row::ValueRef;
 use ormolu_core::{Error, Result, Value};
 
 /// Converts the parameters of one statement.
-pub(crate) fn to_params(params: &[Value]) -> Result<Params> {
-    if params.is_empty() {
-        return Ok(Params::Empty);
+pub(crate) fn to_params(params: &[Value]) -> Result<Vec<My>> {
+    params.iter().map(to_mysql).collect()
+}
+
+/// Converts borrowed parameters: text and bytes are copied once, straight into the
+/// driver's values.
+pub(crate) fn refs_to_params(params: &[ValueRef<'_>]) -> Result<Vec<My>> {
+    params
+        .iter()
+        .map(|p| match p {
+            ValueRef::Null => Ok(My::NULL),
+            ValueRef::Int(i) => Ok(My::Int(*i)),
+            ValueRef::Float(f) => Ok(My::Double(*f)),
+            ValueRef::Text(s) => Ok(My::Bytes(s.as_bytes().to_vec())),
+            ValueRef::Bytes(b) => Ok(My::Bytes(b.to_vec())),
+            ValueRef::Value(v) => to_mysql(v),
+            ValueRef::Ref(v) => to_mysql(v),
+        })
+        .collect()
+}
+
+/// The driver's parameters of one statement.
+pub(crate) fn positional(values: Vec<My>) -> Params {
+    if values.is_empty() {
+        Params::Empty
+    } else {
+        Params::Positional(values)
     }
-    params.iter().map(to_mysql).collect::<Result<Vec<_>>>().map(Params::Positional)
 }
 
 /// Converts one value.
@@ -80,6 +104,10 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
         assert_eq!(to_mysql(&Value::Date(d)).unwrap(), My::Date(2024, 2, 29, 0, 0, 0, 0));
         assert_eq!(to_mysql(&Value::Decimal("1.50".parse().unwrap())).unwrap(), My::Bytes(b"1.50".to_vec()));
-        assert!(matches!(to_params(&[]).unwrap(), Params::Empty));
+        assert!(matches!(positional(to_params(&[]).unwrap()), Params::Empty));
+        // Borrowed parameters convert as their owned values do.
+        let refs = [ValueRef::Text("ada"), ValueRef::Null, ValueRef::Int(3), ValueRef::Value(Value::Bool(true))];
+        let owned = [Value::Text("ada".into()), Value::Null, Value::I64(3), Value::Bool(true)];
+        assert_eq!(refs_to_params(&refs).unwrap(), to_params(&owned).unwrap());
     }
 }

@@ -1,6 +1,7 @@
 //! [`Db`]: a database by URL — a pool, cheap to clone, usable from many tasks.
 
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
 use ormolu_core::compiler::Sql;
@@ -35,26 +36,78 @@ impl QueryLog {
     }
 }
 
+/// The locked query log; on drop, the lock-free `logging` flag is set to whether the
+/// log is on.
+struct LogGuard<'a> {
+    log: MutexGuard<'a, QueryLog>,
+    logging: &'a AtomicBool,
+}
+
+impl std::ops::Deref for LogGuard<'_> {
+    type Target = QueryLog;
+    fn deref(&self) -> &QueryLog {
+        &self.log
+    }
+}
+
+impl std::ops::DerefMut for LogGuard<'_> {
+    fn deref_mut(&mut self) -> &mut QueryLog {
+        &mut self.log
+    }
+}
+
+impl Drop for LogGuard<'_> {
+    fn drop(&mut self) {
+        self.logging.store(self.log.on(), Ordering::Release);
+    }
+}
+
 /// Shared state behind a [`Db`] and its transactions.
 #[doc(hidden)]
 pub struct DbInner {
     pub(crate) pool: Arc<dyn Pool>,
     log: Mutex<QueryLog>,
+    /// Whether the query log is on (a copy of [`QueryLog::on`], read without the
+    /// lock by every statement).
+    logging: AtomicBool,
 }
 
 impl DbInner {
     /// Records a statement: a `tracing` debug event, and the query log when on.
     pub(crate) fn log(&self, sql: &Sql) {
         tracing::debug!(target: "ormolu::sql", sql = %sql.sql, params = sql.params.len());
+        if !self.logging.load(Ordering::Acquire) {
+            return;
+        }
         let mut log = self.log.lock().expect("query log lock");
         if log.on() {
             log.entries.push(sql.clone());
         }
     }
 
+    /// [`DbInner::log`] of a statement with borrowed parameters (copied only when the
+    /// query log is on).
+    pub(crate) fn log_refs(&self, sql: &str, params: &[ormolu_core::row::ValueRef<'_>]) {
+        tracing::debug!(target: "ormolu::sql", sql = %sql, params = params.len());
+        if !self.logging.load(Ordering::Acquire) {
+            return;
+        }
+        let mut log = self.log.lock().expect("query log lock");
+        if log.on() {
+            let params = params.iter().map(ormolu_core::row::ValueRef::to_value).collect();
+            log.entries.push(Sql { sql: sql.to_string(), params });
+        }
+    }
+
+    /// The query log, locked; `logging` follows what is done with it when the guard
+    /// goes.
+    fn log_mut(&self) -> LogGuard<'_> {
+        LogGuard { log: self.log.lock().expect("query log lock"), logging: &self.logging }
+    }
+
     /// Opens a capture of the statements sent from now on; returns where it starts.
     pub(crate) fn begin_capture(&self) -> usize {
-        let mut log = self.log.lock().expect("query log lock");
+        let mut log = self.log_mut();
         log.captures += 1;
         log.entries.len()
     }
@@ -62,7 +115,7 @@ impl DbInner {
     /// Closes the capture opened at `start` and returns its statements (an outer
     /// capture still sees them).
     pub(crate) fn end_capture(&self, start: usize) -> Vec<Sql> {
-        let mut log = self.log.lock().expect("query log lock");
+        let mut log = self.log_mut();
         log.captures = log.captures.saturating_sub(1);
         let out = log.entries.get(start..).map(<[Sql]>::to_vec).unwrap_or_default();
         log.trim();
@@ -129,7 +182,7 @@ impl Db {
 
     /// A `Db` over a pool made elsewhere.
     pub fn from_pool(pool: Arc<dyn Pool>) -> Db {
-        Db { inner: Arc::new(DbInner { pool, log: Mutex::new(QueryLog::default()) }) }
+        Db { inner: Arc::new(DbInner { pool, log: Mutex::new(QueryLog::default()), logging: AtomicBool::new(false) }) }
     }
 
     /// The backend's name: `sqlite`, `postgresql`, `mysql` or `mariadb`.
@@ -141,13 +194,13 @@ impl Db {
     /// (from any task). Restarting drops what was recorded so far. For tests, prefer
     /// [`crate::testing::count_queries`], which nests.
     pub fn start_query_log(&self) {
-        let mut log = self.inner.log.lock().expect("query log lock");
+        let mut log = self.inner.log_mut();
         log.manual = Some(log.entries.len());
     }
 
     /// Stops recording and returns what was recorded since [`Db::start_query_log`].
     pub fn take_query_log(&self) -> Vec<Sql> {
-        let mut log = self.inner.log.lock().expect("query log lock");
+        let mut log = self.inner.log_mut();
         let out = match log.manual.take() {
             Some(start) => log.entries.get(start..).map(<[Sql]>::to_vec).unwrap_or_default(),
             None => Vec::new(),

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use ormolu_core::compiler::Sql;
 use ormolu_core::dialect::Dialect;
 use ormolu_core::driver::{Connection, ExecResult, Row};
-use ormolu_core::row::RowFn;
+use ormolu_core::row::{RowFn, ValueRef};
 use ormolu_core::Result;
 use tokio::sync::OwnedMutexGuard;
 
@@ -78,6 +78,26 @@ pub async fn fetch_each(exec: &(impl Executor + ?Sized), sql: &Sql, each: &mut R
     exec.db_inner().log(sql);
     let mut conn = exec.conn().await?;
     conn.query_each(&sql.sql, &sql.params, each).await
+}
+
+/// [`execute`] of `sql` with borrowed parameters (text and bytes bound from the
+/// caller's buffers where the driver can).
+pub async fn execute_refs(exec: &(impl Executor + ?Sized), sql: &str, params: &[ValueRef<'_>]) -> Result<ExecResult> {
+    exec.db_inner().log_refs(sql, params);
+    let mut conn = exec.conn().await?;
+    conn.execute_refs(sql, params).await
+}
+
+/// [`fetch_each`] of `sql` with borrowed parameters (see [`execute_refs`]).
+pub async fn fetch_each_refs(
+    exec: &(impl Executor + ?Sized),
+    sql: &str,
+    params: &[ValueRef<'_>],
+    each: &mut RowFn<'_>,
+) -> Result<()> {
+    exec.db_inner().log_refs(sql, params);
+    let mut conn = exec.conn().await?;
+    conn.query_each_refs(sql, params, each).await
 }
 
 /// Runs a statement that returns no rows, logging it.

@@ -45,35 +45,32 @@ pub trait FieldValue: Sized + Clone + Default + Send + Sync + 'static {
     fn from_cell(c: ValueRef<'_>) -> Result<Self> {
         Self::from_db(c.into_value())
     }
-    /// The value to store, moved out where that saves a copy (text, bytes), leaving
-    /// the default behind; `None` where it would not (the caller uses
-    /// [`FieldValue::to_db`]). [`FieldValue::from_db`] of the value puts it back.
-    fn take_db(&mut self) -> Option<Value> {
-        None
+    /// The value to store, borrowed where that saves a copy: the built-in text and
+    /// bytes fields lend their buffer (inserts bind it as it is). The default is
+    /// [`FieldValue::to_db`].
+    fn to_ref(&self) -> ValueRef<'_> {
+        ValueRef::Value(self.to_db())
     }
 }
 
-/// The built-in fields: stored as their own [`Value`] variant. Those marked `take` own a
-/// buffer, which [`FieldValue::take_db`] moves out (the `Value` variant is named like
-/// the field type).
+/// The built-in fields: stored as their own [`Value`] variant. Those given a
+/// [`ValueRef`] variant (`as Text`, `as Bytes`) own a buffer, which
+/// [`FieldValue::to_ref`] lends.
 macro_rules! plain_field {
-    ($($t:ty => $ft:ident $($take:ident)?),* $(,)?) => {$(
+    ($($t:ty => $ft:ident $(as $lend:ident)?),* $(,)?) => {$(
         impl FieldValue for $t {
             const TYPE: FieldType = FieldType::$ft;
             fn to_db(&self) -> Value { self.to_value() }
             fn from_db(v: Value) -> Result<Self> { <$t as FromValue>::from_value(v) }
             fn from_cell(c: ValueRef<'_>) -> Result<Self> { <$t as FromValue>::from_cell(c) }
-            $(plain_field!(@$take $ft);)?
+            $(fn to_ref(&self) -> ValueRef<'_> { ValueRef::$lend(self) })?
         }
     )*};
-    (@take $ft:ident) => {
-        fn take_db(&mut self) -> Option<Value> { Some(Value::$ft(std::mem::take(self))) }
-    };
 }
 plain_field!(bool => Bool, i16 => SmallInt, i32 => Int, i64 => BigInt, f32 => Float, f64 => Double,
     Decimal => Decimal, NaiveDate => Date, NaiveDateTime => DateTime,
     DateTime<Utc> => DateTime, NaiveTime => Time, TimeDelta => Duration,
-    String => Text take, Vec<u8> => Bytes take);
+    String => Text as Text, Vec<u8> => Bytes as Bytes);
 #[cfg(feature = "uuid")]
 plain_field!(uuid::Uuid => Uuid);
 #[cfg(feature = "json")]
@@ -98,8 +95,8 @@ impl<T: FieldValue> FieldValue for Option<T> {
             T::from_cell(c).map(Some)
         }
     }
-    fn take_db(&mut self) -> Option<Value> {
-        self.as_mut().and_then(T::take_db)
+    fn to_ref(&self) -> ValueRef<'_> {
+        self.as_ref().map_or(ValueRef::Null, T::to_ref)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The [`Model`] trait that `#[derive(Model)]` implements.
 
 use ormolu_core::meta::ModelMeta;
-use ormolu_core::row::RawRow;
+use ormolu_core::row::{RawRow, ValueRef};
 use ormolu_core::{Result, Value};
 
 use crate::erased::RelationSlot;
@@ -39,14 +39,11 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     /// Sets field `index` from a stored value (refresh, generated keys, auto_now).
     fn set_field_value(&mut self, index: usize, value: Value) -> Result<()>;
 
-    /// The value of field `index` moved out where that saves a copy (text, bytes;
-    /// [`FieldValue::take_db`](crate::FieldValue::take_db)), the field left at its
-    /// default until [`Model::set_field_value`] puts the value back; `None` where it
-    /// would not (use [`Model::field_value`]). Written by the derive; inserts of owned
-    /// objects use it to bind their text without copying it.
-    fn take_field_value(&mut self, index: usize) -> Option<Value> {
-        let _ = index;
-        None
+    /// The value of field `index` to bind, borrowed where that saves a copy (text and
+    /// bytes: [`FieldValue::to_ref`](crate::FieldValue::to_ref)). Written by the
+    /// derive; inserts of many objects bind their fields this way.
+    fn field_ref(&self, index: usize) -> ValueRef<'_> {
+        ValueRef::Value(self.field_value(index))
     }
 
     /// The relation field named `name` (a `ForeignKey`, `Option<ForeignKey>`,

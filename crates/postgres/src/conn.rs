@@ -13,14 +13,14 @@ use deadpool_postgres::{ClientWrapper, Object};
 use futures_util::{stream, StreamExt, TryStreamExt};
 use ormolu_core::dialect::{Dialect, Postgres};
 use ormolu_core::driver::{Connection, ExecResult, Row, RowStream};
-use ormolu_core::row::RowFn;
+use ormolu_core::row::{RowFn, ValueRef};
 use ormolu_core::{Error, Result, Value};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::Statement;
 
 use crate::decode::{column_names, decode_row, PgRow};
 use crate::error_map::query_error;
-use crate::params::PgParam;
+use crate::params::{PgParam, PgRefParam};
 
 /// One connection taken from a [`crate::PgPool`]; it goes back to the pool when dropped.
 pub struct PgConnection {
@@ -97,20 +97,106 @@ fn is_stale_plan(e: &tokio_postgres::Error) -> bool {
 /// Sends a query and returns its rows as they arrive. Queries are prepared once per
 /// connection and cached, with or without parameters: the server then parses and
 /// plans a repeated query once.
-async fn raw_rows(
+async fn raw_rows<P: Args + ?Sized>(
     client: &ClientWrapper,
     capacity: usize,
     sql: &str,
-    params: &[Value],
+    params: &P,
 ) -> Result<tokio_postgres::RowStream> {
-    with_statement(
-        client,
-        capacity,
-        sql,
-        |stmt| async move { client.query_raw(&stmt, params.iter().map(PgParam)).await },
-    )
-    .await
-    .map_err(|e| query_error(e, sql))
+    with_statement(client, capacity, sql, |stmt| async move { params.query(client, &stmt).await })
+        .await
+        .map_err(|e| query_error(e, sql))
+}
+
+/// Runs a statement that returns no rows; without parameters in one round trip.
+async fn execute_args<P: Args + ?Sized>(
+    client: &ClientWrapper,
+    capacity: usize,
+    sql: &str,
+    params: &P,
+) -> Result<ExecResult> {
+    let n = if params.is_empty() {
+        client.execute_typed(sql, &[]).await
+    } else {
+        with_statement(client, capacity, sql, |stmt| async move { params.execute(client, &stmt).await }).await
+    };
+    let rows_affected = n.map_err(|e| query_error(e, sql))?;
+    Ok(ExecResult { rows_affected, last_insert_id: None })
+}
+
+/// Calls `each` with every row, read in place.
+async fn each_row<P: Args + ?Sized>(
+    client: &ClientWrapper,
+    capacity: usize,
+    sql: &str,
+    params: &P,
+    each: &mut RowFn<'_>,
+) -> Result<()> {
+    let rows = raw_rows(client, capacity, sql, params).await?;
+    let mut rows = std::pin::pin!(rows);
+    while let Some(row) = rows.next().await {
+        each(&mut PgRow(&row.map_err(|e| query_error(e, sql))?))?;
+    }
+    Ok(())
+}
+
+/// The parameters of a statement: owned [`Value`]s ([`PgParam`]) or borrowed cells
+/// ([`PgRefParam`]: text and bytes written from the caller's buffers).
+trait Args: Sync {
+    /// Whether there are none.
+    fn is_empty(&self) -> bool;
+    /// Runs the prepared `stmt` with them, streaming its rows.
+    fn query<'c>(
+        &'c self,
+        client: &'c ClientWrapper,
+        stmt: &'c Statement,
+    ) -> impl Future<Output = Result<tokio_postgres::RowStream, tokio_postgres::Error>> + Send + 'c;
+    /// Runs the prepared `stmt` with them; the rows affected.
+    fn execute<'c>(
+        &'c self,
+        client: &'c ClientWrapper,
+        stmt: &'c Statement,
+    ) -> impl Future<Output = Result<u64, tokio_postgres::Error>> + Send + 'c;
+}
+
+impl Args for [Value] {
+    fn is_empty(&self) -> bool {
+        <[Value]>::is_empty(self)
+    }
+    fn query<'c>(
+        &'c self,
+        client: &'c ClientWrapper,
+        stmt: &'c Statement,
+    ) -> impl Future<Output = Result<tokio_postgres::RowStream, tokio_postgres::Error>> + Send + 'c {
+        client.query_raw(stmt, self.iter().map(PgParam))
+    }
+    fn execute<'c>(
+        &'c self,
+        client: &'c ClientWrapper,
+        stmt: &'c Statement,
+    ) -> impl Future<Output = Result<u64, tokio_postgres::Error>> + Send + 'c {
+        client.execute_raw(stmt, self.iter().map(PgParam))
+    }
+}
+
+impl Args for [ValueRef<'_>] {
+    fn is_empty(&self) -> bool {
+        <[ValueRef<'_>]>::is_empty(self)
+    }
+    fn query<'c>(
+        &'c self,
+        client: &'c ClientWrapper,
+        stmt: &'c Statement,
+    ) -> impl Future<Output = Result<tokio_postgres::RowStream, tokio_postgres::Error>> + Send + 'c {
+        client.query_raw(stmt, self.iter().map(PgRefParam))
+    }
+    fn execute<'c>(
+        &'c self,
+        client: &'c ClientWrapper,
+        stmt: &'c Statement,
+    ) -> impl Future<Output = Result<u64, tokio_postgres::Error>> + Send + 'c {
+        client.execute_raw(stmt, self.iter().map(PgRefParam))
+    }
 }
 
 #[async_trait]
@@ -120,17 +206,11 @@ impl Connection for PgConnection {
     }
 
     async fn execute(&mut self, sql: &str, params: &[Value]) -> Result<ExecResult> {
-        let client: &ClientWrapper = &self.client;
-        let n = if params.is_empty() {
-            client.execute_typed(sql, &[]).await
-        } else {
-            with_statement(client, self.cache_capacity, sql, |stmt| async move {
-                client.execute_raw(&stmt, params.iter().map(PgParam)).await
-            })
-            .await
-        };
-        let rows_affected = n.map_err(|e| query_error(e, sql))?;
-        Ok(ExecResult { rows_affected, last_insert_id: None })
+        execute_args(&self.client, self.cache_capacity, sql, params).await
+    }
+
+    async fn execute_refs(&mut self, sql: &str, params: &[ValueRef<'_>]) -> Result<ExecResult> {
+        execute_args(&self.client, self.cache_capacity, sql, params).await
     }
 
     async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
@@ -138,12 +218,11 @@ impl Connection for PgConnection {
     }
 
     async fn query_each(&mut self, sql: &str, params: &[Value], each: &mut RowFn<'_>) -> Result<()> {
-        let rows = raw_rows(&self.client, self.cache_capacity, sql, params).await?;
-        let mut rows = std::pin::pin!(rows);
-        while let Some(row) = rows.next().await {
-            each(&mut PgRow(&row.map_err(|e| query_error(e, sql))?))?;
-        }
-        Ok(())
+        each_row(&self.client, self.cache_capacity, sql, params, each).await
+    }
+
+    async fn query_each_refs(&mut self, sql: &str, params: &[ValueRef<'_>], each: &mut RowFn<'_>) -> Result<()> {
+        each_row(&self.client, self.cache_capacity, sql, params, each).await
     }
 
     fn stream<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> RowStream<'a> {

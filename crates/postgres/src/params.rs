@@ -1,4 +1,5 @@
-//! Binding [`Value`]s as parameters: [`PgParam`].
+//! Binding [`Value`]s as parameters: [`PgParam`] (and borrowed cells:
+//! [`PgRefParam`]).
 //!
 //! Every statement is prepared, so the server says which type each `$n` has; the
 //! value is then written in that type's binary format. An integer bound to
@@ -10,6 +11,7 @@ use std::fmt;
 
 use bytes::{BufMut, BytesMut};
 use chrono::NaiveTime;
+use ormolu_core::row::ValueRef;
 use ormolu_core::Value;
 use rust_decimal::Decimal;
 use tokio_postgres::types::{to_sql_checked, IsNull, Kind, ToSql, Type};
@@ -36,11 +38,44 @@ impl ToSql for PgParam<'_> {
             }
             (v, _) => encode(v, classify(ty), out),
         };
-        match encoded {
-            Ok(()) => Ok(IsNull::No),
-            Err(reason) => {
-                Err(Box::new(ParamError { value: variant_name(self.0), pg_type: ty.name().to_string(), reason }))
+        finish(encoded, variant_name(self.0), ty)
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+/// The outcome of writing a non-NULL parameter of variant `value` as `ty`.
+fn finish(encoded: Enc, value: &'static str, ty: &Type) -> Result<IsNull, BoxError> {
+    match encoded {
+        Ok(()) => Ok(IsNull::No),
+        Err(reason) => Err(Box::new(ParamError { value, pg_type: ty.name().to_string(), reason })),
+    }
+}
+
+/// A borrowed parameter ([`ValueRef`]) bound as the statement expects, as
+/// [`PgParam`] binds a [`Value`]: text and bytes are written from the caller's
+/// buffers, without a copy into a `Value` first.
+#[derive(Debug, Clone, Copy)]
+pub struct PgRefParam<'a>(pub &'a ValueRef<'a>);
+
+impl ToSql for PgRefParam<'_> {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
+        match self.0 {
+            ValueRef::Null => Ok(IsNull::Yes),
+            ValueRef::Value(v) => PgParam(v).to_sql(ty, out),
+            ValueRef::Ref(v) => PgParam(v).to_sql(ty, out),
+            ValueRef::Int(i) => PgParam(&Value::I64(*i)).to_sql(ty, out),
+            ValueRef::Float(f) => PgParam(&Value::F64(*f)).to_sql(ty, out),
+            ValueRef::Text(s) => finish(parse_text(s, classify(ty), out), "Value::Text", ty),
+            ValueRef::Bytes(b) if classify(ty) == PgKind::Bytea => {
+                out.put_slice(b);
+                Ok(IsNull::No)
             }
+            ValueRef::Bytes(b) => PgParam(&Value::Bytes(b.to_vec())).to_sql(ty, out),
         }
     }
 

@@ -9,6 +9,7 @@
 use std::fmt::Write as _;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use ormolu_core::row::ValueRef as CellRef;
 use ormolu_core::Value;
 use rusqlite::types::{ToSql, ToSqlOutput, Value as SqlValue, ValueRef};
 
@@ -17,37 +18,61 @@ pub(crate) struct Bind<'a>(pub(crate) &'a Value);
 
 impl ToSql for Bind<'_> {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        value_to_sql(self.0)
+    }
+}
+
+/// A borrowed parameter ([`CellRef`]: text and bytes in the caller's buffers) as a
+/// rusqlite parameter; nothing is copied.
+pub(crate) struct BindRef<'a>(pub(crate) &'a CellRef<'a>);
+
+impl ToSql for BindRef<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         use ToSqlOutput::{Borrowed, Owned};
         Ok(match self.0 {
-            Value::Null => Borrowed(ValueRef::Null),
-            Value::Bool(b) => Owned(SqlValue::Integer(i64::from(*b))),
-            Value::I64(i) => Owned(SqlValue::Integer(*i)),
-            Value::F64(f) => Owned(SqlValue::Real(*f)),
-            Value::Text(s) => Borrowed(ValueRef::Text(s.as_bytes())),
-            Value::Bytes(b) => Borrowed(ValueRef::Blob(b)),
-            Value::Decimal(d) => Owned(SqlValue::Text(d.to_string())),
-            Value::Date(d) => Owned(SqlValue::Text(date_text(d))),
-            Value::DateTime(dt) => Owned(SqlValue::Text(datetime_text(dt))),
-            Value::DateTimeUtc(dt) => Owned(SqlValue::Text(datetime_text(&dt.naive_utc()))),
-            Value::Time(t) => Owned(SqlValue::Text(time_text(t))),
-            Value::Duration(d) => match d.num_microseconds() {
-                Some(us) => Owned(SqlValue::Integer(us)),
-                None => {
-                    return Err(rusqlite::Error::ToSqlConversionFailure(
-                        format!("duration {d} does not fit in 64-bit microseconds").into(),
-                    ))
-                }
-            },
-            #[cfg(feature = "uuid")]
-            Value::Uuid(u) => Owned(SqlValue::Text(u.simple().to_string())),
-            #[cfg(feature = "json")]
-            Value::Json(j) => Owned(SqlValue::Text(j.to_string())),
-            // Refused before binding (`reject_arrays`): SQLite has no arrays.
-            Value::Array(_) => {
-                return Err(rusqlite::Error::ToSqlConversionFailure("SQLite cannot bind an array value".into()))
-            }
+            CellRef::Null => Borrowed(ValueRef::Null),
+            CellRef::Int(i) => Owned(SqlValue::Integer(*i)),
+            CellRef::Float(f) => Owned(SqlValue::Real(*f)),
+            CellRef::Text(s) => Borrowed(ValueRef::Text(s.as_bytes())),
+            CellRef::Bytes(b) => Borrowed(ValueRef::Blob(b)),
+            CellRef::Value(v) => return value_to_sql(v),
+            CellRef::Ref(v) => return value_to_sql(v),
         })
     }
+}
+
+/// `v` as a rusqlite parameter, borrowing its text and bytes.
+fn value_to_sql(v: &Value) -> rusqlite::Result<ToSqlOutput<'_>> {
+    use ToSqlOutput::{Borrowed, Owned};
+    Ok(match v {
+        Value::Null => Borrowed(ValueRef::Null),
+        Value::Bool(b) => Owned(SqlValue::Integer(i64::from(*b))),
+        Value::I64(i) => Owned(SqlValue::Integer(*i)),
+        Value::F64(f) => Owned(SqlValue::Real(*f)),
+        Value::Text(s) => Borrowed(ValueRef::Text(s.as_bytes())),
+        Value::Bytes(b) => Borrowed(ValueRef::Blob(b)),
+        Value::Decimal(d) => Owned(SqlValue::Text(d.to_string())),
+        Value::Date(d) => Owned(SqlValue::Text(date_text(d))),
+        Value::DateTime(dt) => Owned(SqlValue::Text(datetime_text(dt))),
+        Value::DateTimeUtc(dt) => Owned(SqlValue::Text(datetime_text(&dt.naive_utc()))),
+        Value::Time(t) => Owned(SqlValue::Text(time_text(t))),
+        Value::Duration(d) => match d.num_microseconds() {
+            Some(us) => Owned(SqlValue::Integer(us)),
+            None => {
+                return Err(rusqlite::Error::ToSqlConversionFailure(
+                    format!("duration {d} does not fit in 64-bit microseconds").into(),
+                ))
+            }
+        },
+        #[cfg(feature = "uuid")]
+        Value::Uuid(u) => Owned(SqlValue::Text(u.simple().to_string())),
+        #[cfg(feature = "json")]
+        Value::Json(j) => Owned(SqlValue::Text(j.to_string())),
+        // Refused before binding (`reject_arrays`): SQLite has no arrays.
+        Value::Array(_) => {
+            return Err(rusqlite::Error::ToSqlConversionFailure("SQLite cannot bind an array value".into()))
+        }
+    })
 }
 
 /// `YYYY-MM-DD`.

@@ -15,12 +15,13 @@ use async_trait::async_trait;
 use futures_util::StreamExt;
 use ormolu_core::dialect::{Dialect, Sqlite};
 use ormolu_core::driver::{Connection, ExecResult, Row, RowStream};
-use ormolu_core::row::RowFn;
+use ormolu_core::row::{RowFn, ValueRef};
 use ormolu_core::{Error, Result, Value};
 use tokio::sync::oneshot;
 
 use crate::gate::{classify, Gate, Kind};
 use crate::manager::Manager;
+use crate::run::Params;
 use crate::slow::{can_block_in_place, off_runtime, SlowStatements};
 use crate::{run, stream};
 
@@ -118,6 +119,25 @@ impl SqliteConnection {
         self.pending = Some(rx);
     }
 
+    /// [`Connection::query_each`] with owned or borrowed parameters.
+    async fn query_each_with<P: Params + ?Sized>(&mut self, sql: &str, params: &P, each: &mut RowFn<'_>) -> Result<()> {
+        let slow = Arc::clone(&self.slow);
+        if slow.is_slow(sql) {
+            if !can_block_in_place() && classify(sql) == Kind::Read {
+                // A current-thread runtime has no other worker: a known slow read runs
+                // on a blocking thread, its rows coming back through the stream.
+                let owned = params.to_values();
+                let mut rows = self.stream(sql, &owned);
+                while let Some(row) = rows.next().await {
+                    each(&mut row?)?;
+                }
+                return Ok(());
+            }
+            return self.gated(sql, |c| off_runtime(|| run::query_each(c, sql, params, each, &slow))).await;
+        }
+        self.gated(sql, |c| run::query_each(c, sql, params, each, &slow)).await
+    }
+
     async fn ready(&mut self) -> Result<&rusqlite::Connection> {
         poll_fn(|cx| self.poll_ready(cx)).await?;
         self.obj.as_deref().ok_or_else(lost)
@@ -139,20 +159,15 @@ impl Connection for SqliteConnection {
     }
 
     async fn query_each(&mut self, sql: &str, params: &[Value], each: &mut RowFn<'_>) -> Result<()> {
-        let slow = Arc::clone(&self.slow);
-        if slow.is_slow(sql) {
-            if !can_block_in_place() && classify(sql) == Kind::Read {
-                // A current-thread runtime has no other worker: a known slow read runs
-                // on a blocking thread, its rows coming back through the stream.
-                let mut rows = self.stream(sql, params);
-                while let Some(row) = rows.next().await {
-                    each(&mut row?)?;
-                }
-                return Ok(());
-            }
-            return self.gated(sql, |c| off_runtime(|| run::query_each(c, sql, params, each, &slow))).await;
-        }
-        self.gated(sql, |c| run::query_each(c, sql, params, each, &slow)).await
+        self.query_each_with(sql, params, each).await
+    }
+
+    async fn execute_refs(&mut self, sql: &str, params: &[ValueRef<'_>]) -> Result<ExecResult> {
+        self.run(sql, |c| run::execute(c, sql, params)).await
+    }
+
+    async fn query_each_refs(&mut self, sql: &str, params: &[ValueRef<'_>], each: &mut RowFn<'_>) -> Result<()> {
+        self.query_each_with(sql, params, each).await
     }
 
     fn stream<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> RowStream<'a> {

@@ -13,20 +13,67 @@ use ormolu_core::{Result, Value};
 use rusqlite::{CachedStatement, Connection};
 use tokio::sync::mpsc;
 
-use crate::bind::{cell_ref, read_cell, Bind};
+use crate::bind::{cell_ref, read_cell, Bind, BindRef};
 use crate::error_map::map_err;
 use crate::slow::{can_block_in_place, SlowStatements, CHECK_EVERY, STEP_BUDGET};
 use crate::stream::{CHUNK_ROWS, CHUNK_WAIT};
 
+/// The parameters of a statement: owned [`Value`]s, or borrowed cells
+/// ([`ValueRef`]: text and bytes bound from the caller's buffers).
+pub(crate) trait Params: Sync {
+    /// How many there are.
+    fn count(&self) -> usize;
+    /// Binds parameter `i` (0-based) to `stmt`.
+    fn bind(&self, stmt: &mut CachedStatement<'_>, i: usize) -> rusqlite::Result<()>;
+    /// Refuses what SQLite cannot bind (arrays) before anything runs.
+    fn check(&self) -> Result<()>;
+    /// The parameters as owned values (a statement that runs on a blocking thread).
+    fn to_values(&self) -> Vec<Value>;
+}
+
+impl Params for [Value] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn bind(&self, stmt: &mut CachedStatement<'_>, i: usize) -> rusqlite::Result<()> {
+        stmt.raw_bind_parameter(i + 1, Bind(&self[i]))
+    }
+    fn check(&self) -> Result<()> {
+        ormolu_core::value::reject_arrays(self, "sqlite")
+    }
+    fn to_values(&self) -> Vec<Value> {
+        self.to_vec()
+    }
+}
+
+impl Params for [ValueRef<'_>] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn bind(&self, stmt: &mut CachedStatement<'_>, i: usize) -> rusqlite::Result<()> {
+        stmt.raw_bind_parameter(i + 1, BindRef(&self[i]))
+    }
+    fn check(&self) -> Result<()> {
+        ormolu_core::value::reject_array_refs(self, "sqlite")
+    }
+    fn to_values(&self) -> Vec<Value> {
+        self.iter().map(ValueRef::to_value).collect()
+    }
+}
+
 /// Prepares `sql` from the cache and binds `params`, checking their number.
-fn prepare<'c>(conn: &'c Connection, sql: &str, params: &[Value]) -> rusqlite::Result<CachedStatement<'c>> {
+fn prepare<'c, P: Params + ?Sized>(
+    conn: &'c Connection,
+    sql: &str,
+    params: &P,
+) -> rusqlite::Result<CachedStatement<'c>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let expected = stmt.parameter_count();
-    if expected != params.len() {
-        return Err(rusqlite::Error::InvalidParameterCount(params.len(), expected));
+    if expected != params.count() {
+        return Err(rusqlite::Error::InvalidParameterCount(params.count(), expected));
     }
-    for (i, v) in params.iter().enumerate() {
-        stmt.raw_bind_parameter(i + 1, Bind(v))?;
+    for i in 0..params.count() {
+        params.bind(&mut stmt, i)?;
     }
     Ok(stmt)
 }
@@ -44,8 +91,8 @@ fn is_insert(sql: &str) -> bool {
 }
 
 /// Runs a statement; rows it returns (e.g. `RETURNING`) are stepped through and dropped.
-pub(crate) fn execute(conn: &Connection, sql: &str, params: &[Value]) -> Result<ExecResult> {
-    ormolu_core::value::reject_arrays(params, "sqlite")?;
+pub(crate) fn execute<P: Params + ?Sized>(conn: &Connection, sql: &str, params: &P) -> Result<ExecResult> {
+    params.check()?;
     let run = || -> rusqlite::Result<ExecResult> {
         let before = conn.total_changes();
         let mut stmt = prepare(conn, sql, params)?;
@@ -97,15 +144,15 @@ impl RawRow for SqliteRow<'_, '_> {
 /// Runs a query and calls `each` with every row, read in place. Inline at first;
 /// a query still stepping after [`STEP_BUDGET`] finishes inside `block_in_place` where the
 /// runtime allows it (see [`crate::slow`]); `slow` remembers it.
-pub(crate) fn query_each(
+pub(crate) fn query_each<P: Params + ?Sized>(
     conn: &Connection,
     sql: &str,
-    params: &[Value],
+    params: &P,
     each: &mut RowFn<'_>,
     slow: &SlowStatements,
 ) -> Result<()> {
     let start = Instant::now();
-    ormolu_core::value::reject_arrays(params, "sqlite")?;
+    params.check()?;
     let mut stmt = prepare(conn, sql, params).map_err(|e| map_err(e, sql))?;
     let n = stmt.column_count();
     let mut rows = stmt.raw_query();

@@ -34,7 +34,7 @@ mod subquery;
 pub use cache::{cached_shapes, select_plan, MAX_ENTRIES as SHAPE_CACHE_ENTRIES};
 pub use sql::{Params, Sql};
 pub use statements::{
-    bulk_update_sql, insert_rows_sql, insert_sql, pk_ordering, Assignment, RelatedSelect, SelectPlan,
+    bulk_update_sql, insert_rows_sql, insert_rows_text, insert_sql, pk_ordering, Assignment, RelatedSelect, SelectPlan,
 };
 
 use std::collections::{HashMap, HashSet};

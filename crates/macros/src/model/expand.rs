@@ -209,10 +209,10 @@ pub(crate) fn model_impl(def: &ModelDef) -> TokenStream {
                 }
             }
 
-            fn take_field_value(&mut self, index: usize) -> ::std::option::Option<::ormolu::Value> {
+            fn field_ref(&self, index: usize) -> #core::row::ValueRef<'_> {
                 match index {
-                    #( #idx => ::ormolu::FieldValue::take_db(&mut self.#idents), )*
-                    _ => ::std::option::Option::None,
+                    #( #idx => ::ormolu::FieldValue::to_ref(&self.#idents), )*
+                    _ => #core::row::ValueRef::Null,
                 }
             }
 

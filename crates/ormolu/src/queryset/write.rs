@@ -1,13 +1,14 @@
 //! Writes on a QuerySet: update, delete, create, bulk_create, bulk_update.
 
-use ormolu_core::compiler::{bulk_update_sql, insert_rows_sql, Compiler};
+use ormolu_core::compiler::{bulk_update_sql, insert_rows_text, Compiler};
 use ormolu_core::dialect::Dialect;
 use ormolu_core::meta::FieldType;
+use ormolu_core::row::ValueRef;
 use ormolu_core::{Error, Result, Value};
 
 use super::QuerySet;
 use crate::deletion::DeleteResult;
-use crate::executor::{execute, fetch_each, Executor};
+use crate::executor::{execute, execute_refs, fetch_each_refs, Executor};
 use crate::model::Model;
 use crate::q::IntoAssignments;
 
@@ -85,7 +86,7 @@ pub(crate) fn plan_inserts<M: Model>(
         }
     }
     let pk_auto = m.pk_field().auto;
-    let has_pk: Vec<bool> = objs.iter().map(|o| !pk_auto || !o.pk_value().is_null()).collect();
+    let has_pk: Vec<bool> = objs.iter().map(|o| !pk_auto || !o.field_ref(m.pk).is_null()).collect();
     let mut plan = Vec::new();
     let mut start = 0;
     while start < objs.len() {
@@ -104,16 +105,15 @@ pub(crate) fn plan_inserts<M: Model>(
     Ok(plan)
 }
 
-/// Runs the INSERTs of `plan` (from [`plan_inserts`]) and sets generated primary keys.
+/// Runs the INSERTs of `plan` (from [`plan_inserts`]) and, when `return_keys`, sets
+/// generated primary keys.
 ///
-/// `owned`: the caller owns `objs` and drops them if this future is dropped, so their
-/// text and bytes may be moved into the statement (no copy) and put back after it
-/// ([`Model::take_field_value`]); otherwise every value is copied.
+/// The objects' fields are bound borrowed ([`Model::field_ref`]): text and bytes go
+/// from the objects' own buffers to the driver, nothing is moved out or copied first.
 pub(crate) async fn run_inserts<M: Model>(
     exec: &(impl Executor + ?Sized),
     objs: &mut [M],
     plan: &[InsertBatch],
-    owned: bool,
     return_keys: bool,
 ) -> Result<()> {
     let m = M::meta();
@@ -121,45 +121,25 @@ pub(crate) async fn run_inserts<M: Model>(
     for b in plan {
         let columns: Vec<usize> = (0..m.fields.len()).filter(|&i| b.has_pk || i != m.pk).collect();
         let chunk = &mut objs[b.range.clone()];
-        let mut values = Vec::with_capacity(chunk.len() * columns.len());
-        // Which values were moved out of their objects, to put back.
-        let mut taken = Vec::new();
-        if owned {
-            taken.reserve(values.capacity());
-            for o in chunk.iter_mut() {
-                for &i in &columns {
-                    let v = o.take_field_value(i);
-                    taken.push(v.is_some());
-                    values.push(v.unwrap_or_else(|| o.field_value(i)));
-                }
-            }
-        } else {
-            for o in chunk.iter() {
-                values.extend(columns.iter().map(|&i| o.field_value(i)));
-            }
-        }
         let want_pk = !b.has_pk && return_keys;
         let returning = want_pk && d.features().can_return_from_insert;
-        let mut sql = insert_rows_sql(d, m, &columns, chunk.len(), values, returning);
-        let outcome = if returning {
+        let sql = insert_rows_text(d, m, &columns, chunk.len(), returning);
+        let params: Vec<ValueRef<'_>> =
+            chunk.iter().flat_map(|o| columns.iter().map(move |&i| o.field_ref(i))).collect();
+        let (returned, last_id) = if returning {
             // The generated keys, read in place (one integer per row, no rows collected).
             let mut keys = Vec::with_capacity(chunk.len());
-            fetch_each(exec, &sql, &mut |row| {
+            fetch_each_refs(exec, &sql, &params, &mut |row| {
                 keys.push(row.value(0)?);
                 Ok(())
             })
-            .await
-            .map(|()| (Some(keys), None))
+            .await?;
+            (Some(keys), None)
         } else {
-            execute(exec, &sql).await.map(|res| (None, res.last_insert_id))
+            (None, execute_refs(exec, &sql, &params).await?.last_insert_id)
         };
-        if taken.contains(&true) {
-            let params = std::mem::take(&mut sql.params);
-            for (k, v) in params.into_iter().enumerate().filter(|&(k, _)| taken[k]) {
-                chunk[k / columns.len()].set_field_value(columns[k % columns.len()], v)?;
-            }
-        }
-        match outcome? {
+        drop(params);
+        match (returned, last_id) {
             (Some(returned), _) => {
                 for (obj, key) in chunk.iter_mut().zip(returned) {
                     obj.set_field_value(m.pk, key)?;
@@ -180,7 +160,7 @@ pub(crate) async fn insert_objects<M: Model>(
     batch: Option<usize>,
 ) -> Result<()> {
     let plan = plan_inserts(exec.dialect(), objs, batch)?;
-    run_inserts(exec, objs, &plan, false, true).await
+    run_inserts(exec, objs, &plan, true).await
 }
 
 impl<M: Model> QuerySet<M> {
@@ -218,7 +198,7 @@ impl<M: Model> QuerySet<M> {
     pub async fn create(&self, exec: &(impl Executor + ?Sized), obj: M) -> Result<M> {
         let mut objs = [obj];
         let plan = plan_inserts(exec.dialect(), &mut objs, None)?;
-        run_inserts(exec, &mut objs, &plan, true, true).await?;
+        run_inserts(exec, &mut objs, &plan, true).await?;
         let [obj] = objs;
         Ok(obj)
     }
@@ -242,12 +222,12 @@ impl<M: Model> QuerySet<M> {
         let mut objs = objs;
         let plan = plan_inserts(exec.dialect(), &mut objs, opts.batch_size)?;
         if plan.len() == 1 && !exec.in_transaction() {
-            run_inserts(exec, &mut objs, &plan, true, opts.return_keys).await?;
+            run_inserts(exec, &mut objs, &plan, opts.return_keys).await?;
             return Ok(objs);
         }
         crate::transaction::atomic(exec, async move |tx| {
             let mut objs = objs;
-            run_inserts(tx, &mut objs, &plan, true, opts.return_keys).await?;
+            run_inserts(tx, &mut objs, &plan, opts.return_keys).await?;
             Ok(objs)
         })
         .await

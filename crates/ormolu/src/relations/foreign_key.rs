@@ -102,6 +102,9 @@ impl<T: Model> FieldValue for ForeignKey<T> {
     fn from_db(v: Value) -> Result<Self> {
         Ok(ForeignKey { id: v, obj: None })
     }
+    fn to_ref(&self) -> ormolu_core::row::ValueRef<'_> {
+        ormolu_core::row::ValueRef::Ref(&self.id)
+    }
 }
 
 impl<T: Model> From<i64> for ForeignKey<T> {

@@ -119,6 +119,35 @@ pub fn insert_rows_sql(
     returning: bool,
 ) -> Sql {
     debug_assert_eq!(values.len(), columns.len() * rows, "one value per column and row");
+    Sql { sql: insert_rows_text(d, m, columns, rows, returning), params: values }
+}
+
+/// The text of [`insert_rows_sql`]: `rows` rows of `columns.len()` placeholders, the
+/// values bound by the caller (borrowed, for an insert of many objects).
+///
+/// ```
+/// use ormolu_core::compiler::insert_rows_text;
+/// use ormolu_core::dialect::{Postgres, Sqlite};
+/// use ormolu_core::meta::{FieldMeta, FieldType, ModelMeta};
+///
+/// let id = FieldMeta { primary_key: true, auto: true, ..FieldMeta::new("id", FieldType::AutoBig) };
+/// let m = ModelMeta {
+///     name: "User", app_label: "app", table: "users", fields: vec![id, FieldMeta::new("name", FieldType::Text)],
+///     pk: 0, ordering: vec![], unique_together: vec![], indexes: vec![], constraints: vec![],
+///     verbose_name: None, many_to_many: vec![], auto_created: false,
+/// };
+/// let lite = insert_rows_text(&Sqlite, &m, &[1], 2, true);
+/// assert_eq!(lite, r#"INSERT INTO "users" ("name") VALUES (?), (?) RETURNING "id""#);
+/// let pg = insert_rows_text(&Postgres, &m, &[1], 2, false);
+/// assert_eq!(pg, r#"INSERT INTO "users" ("name") VALUES ($1), ($2)"#);
+/// ```
+pub fn insert_rows_text(
+    d: &'static dyn Dialect,
+    m: &ModelMeta,
+    columns: &[usize],
+    rows: usize,
+    returning: bool,
+) -> String {
     let mut sql;
     if columns.is_empty() {
         sql = d.insert_default_values_sql(m.table);
@@ -140,7 +169,7 @@ pub fn insert_rows_sql(
         sql.push_str(" RETURNING ");
         d.quote_into(&mut sql, m.pk_field().column);
     }
-    Sql { sql, params: values }
+    sql
 }
 
 /// Appends `(p, p, …), (p, p, …)…`: `rows` groups of `width` placeholders numbered
