@@ -75,14 +75,21 @@ impl PartialEq for RunCode {
 
 /// Writes a [`CodeFn`] from a block: `code!(|apps, db| { … Ok(()) })`.
 ///
-/// ```ignore
+/// ```
+/// use ormolu_migrate::{code, CodeFn};
+///
 /// fn forwards() -> CodeFn {
 ///     code!(|apps, db| {
 ///         let product = apps.model("shop", "Product")?;
-///         for row in product.objects().all(db).await? { … }
+///         for mut row in product.objects().all(db).await? {
+///             let name: String = row.value("name")?;
+///             row.set("name", name.trim().to_string());
+///             product.save(db, &row).await?;
+///         }
 ///         Ok(())
 ///     })
 /// }
+/// # let _ = forwards();
 /// ```
 #[macro_export]
 macro_rules! code {
