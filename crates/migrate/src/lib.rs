@@ -8,8 +8,13 @@
 //! Where things are:
 //! - [`state`]: the project state (models as migrations describe them), built by replaying operations.
 //! - [`operations`]: [`Operation`] (CreateModel, AddField, AlterField, RenameField, RunSql,
-//!   RunCode…) and [`Migration`], each operation with its state change and its SQL both ways.
-//! - [`editor`]: DDL per dialect from two states (ALTER TABLE, or SQLite's table rebuild).
+//!   RunCode…) and [`Migration`], each operation with its state change and its SQL both ways
+//!   (`operations/`: the enum in `mod.rs`, the state change in `state_change.rs`, the SQL in
+//!   `database.rs`, [`Fill`] in `fill.rs`, [`RunSql`] / [`RunCode`] / [`code!`] in `raw.rs`,
+//!   [`Migration`] in `migration.rs`).
+//! - [`editor`]: DDL per dialect from two states (ALTER TABLE, or SQLite's table rebuild)
+//!   (`editor/`: steps, hints and the per-table entry in `mod.rs`, the state-to-state sync in
+//!   `sync.rs`, ALTER TABLE in `alter.rs`, SQLite's rebuild in `sqlite.rs`).
 //! - [`historical`]: [`Apps`] / [`HistoricalModel`]: dynamic QuerySets for data migrations.
 //! - [`autodetector`]: models vs state → operations; [`questioner`] asks about renames and defaults.
 //! - [`writer`]: operations → Rust source files (and each app's `mod.rs`); [`graph`]: the loader and plans.
