@@ -159,45 +159,32 @@ trait Args: Sync {
     ) -> impl Future<Output = Result<u64, tokio_postgres::Error>> + Send + 'c;
 }
 
-impl Args for [Value] {
-    fn is_empty(&self) -> bool {
-        <[Value]>::is_empty(self)
-    }
-    fn query<'c>(
-        &'c self,
-        client: &'c ClientWrapper,
-        stmt: &'c Statement,
-    ) -> impl Future<Output = Result<tokio_postgres::RowStream, tokio_postgres::Error>> + Send + 'c {
-        client.query_raw(stmt, self.iter().map(PgParam))
-    }
-    fn execute<'c>(
-        &'c self,
-        client: &'c ClientWrapper,
-        stmt: &'c Statement,
-    ) -> impl Future<Output = Result<u64, tokio_postgres::Error>> + Send + 'c {
-        client.execute_raw(stmt, self.iter().map(PgParam))
-    }
+/// [`Args`] for a slice of `$item`, each bound as `$param`.
+macro_rules! args_impl {
+    ($item:ty, $param:ident) => {
+        impl Args for [$item] {
+            fn is_empty(&self) -> bool {
+                <[$item]>::is_empty(self)
+            }
+            fn query<'c>(
+                &'c self,
+                client: &'c ClientWrapper,
+                stmt: &'c Statement,
+            ) -> impl Future<Output = Result<tokio_postgres::RowStream, tokio_postgres::Error>> + Send + 'c {
+                client.query_raw(stmt, self.iter().map($param))
+            }
+            fn execute<'c>(
+                &'c self,
+                client: &'c ClientWrapper,
+                stmt: &'c Statement,
+            ) -> impl Future<Output = Result<u64, tokio_postgres::Error>> + Send + 'c {
+                client.execute_raw(stmt, self.iter().map($param))
+            }
+        }
+    };
 }
-
-impl Args for [ValueRef<'_>] {
-    fn is_empty(&self) -> bool {
-        <[ValueRef<'_>]>::is_empty(self)
-    }
-    fn query<'c>(
-        &'c self,
-        client: &'c ClientWrapper,
-        stmt: &'c Statement,
-    ) -> impl Future<Output = Result<tokio_postgres::RowStream, tokio_postgres::Error>> + Send + 'c {
-        client.query_raw(stmt, self.iter().map(PgRefParam))
-    }
-    fn execute<'c>(
-        &'c self,
-        client: &'c ClientWrapper,
-        stmt: &'c Statement,
-    ) -> impl Future<Output = Result<u64, tokio_postgres::Error>> + Send + 'c {
-        client.execute_raw(stmt, self.iter().map(PgRefParam))
-    }
-}
+args_impl!(Value, PgParam);
+args_impl!(ValueRef<'_>, PgRefParam);
 
 #[async_trait]
 impl Connection for PgConnection {

@@ -144,32 +144,30 @@ impl<T: Model> RelationSlot for ForeignKey<T> {
         false
     }
     fn store(&mut self, objs: Vec<Box<dyn AnyModel>>) -> Result<()> {
-        if objs.len() > 1 {
-            return Err(Error::Usage(format!(
-                "a ForeignKey<{}> holds one object, not {} (to_attr on a foreign key field?)",
-                T::meta().name,
-                objs.len()
-            )));
-        }
-        if let Some(o) = objs.into_iter().next() {
+        let obj = at_most_one::<T, _>(objs)?;
+        if let Some(o) = obj {
             self.set_loaded(downcast::<T>(o, "eager loading")?);
         }
         Ok(())
     }
     fn store_list(&mut self, got: &'static ModelMeta, list: &mut dyn std::any::Any) -> Result<()> {
-        let objs = take_list::<T>(got, list)?;
-        if objs.len() > 1 {
-            return Err(Error::Usage(format!(
-                "a ForeignKey<{}> holds one object, not {} (to_attr on a foreign key field?)",
-                T::meta().name,
-                objs.len()
-            )));
-        }
-        if let Some(o) = objs.into_iter().next() {
+        if let Some(o) = at_most_one::<T, _>(take_list::<T>(got, list)?)? {
             self.set_loaded(o);
         }
         Ok(())
     }
+}
+
+/// The one object a foreign key holds, if any; more than one is an error.
+fn at_most_one<T: Model, O>(objs: Vec<O>) -> Result<Option<O>> {
+    if objs.len() > 1 {
+        return Err(Error::Usage(format!(
+            "a ForeignKey<{}> holds one object, not {} (to_attr on a foreign key field?)",
+            T::meta().name,
+            objs.len()
+        )));
+    }
+    Ok(objs.into_iter().next())
 }
 
 /// A nullable foreign key: stores into the key when it is set (a NULL key has no object).
