@@ -139,22 +139,20 @@ where
     Ok(Box::pin(rows.map(move |row| decoder.row(row.map_err(|e| map_error(e, sql))?))))
 }
 
-/// Calls `each` with every row of the first result set of `result`, read in place.
-async fn each_row<P>(result: QueryResult<'_, 'static, P>, sql: &str, each: &mut RowFn<'_>) -> Result<()>
+/// Calls `each` with every row of the first result set of `result`, read in place
+/// (rows taken one by one from the result, as the driver's own `exec_map` does; the
+/// rest of the result, if any, is dropped).
+async fn each_row<P>(mut result: QueryResult<'_, 'static, P>, sql: &str, each: &mut RowFn<'_>) -> Result<()>
 where
     P: Protocol + Unpin + Send + 'static,
 {
     let Some(columns) = result.columns() else {
         return result.drop_result().await.map_err(|e| map_error(e, sql));
     };
-    let Some(mut rows) = result.stream_and_drop::<mysql_async::Row>().await.map_err(|e| map_error(e, sql))? else {
-        return Ok(());
-    };
-    while let Some(row) = rows.next().await {
-        let mut row = row.map_err(|e| map_error(e, sql))?;
+    while let Some(mut row) = result.next().await.map_err(|e| map_error(e, sql))? {
         each(&mut MyRow { row: &mut row, columns: &columns })?;
     }
-    Ok(())
+    result.drop_result().await.map_err(|e| map_error(e, sql))
 }
 
 /// Collects the first result set of `result`.
