@@ -67,13 +67,19 @@ pub(crate) fn model_impl(def: &ModelDef) -> TokenStream {
     let binds = !bind_idents.is_empty();
     let bind_fn = if binds {
         // The key is cloned for every field but the last, which takes it.
+        // One static site (owner model, relation name) per field.
         let (last_ident, first_idents) = bind_idents.split_last().expect("binds");
-        let (last_relation, first_relations) = bind_relations.split_last().expect("binds");
+        let n_sites = bind_idents.len();
+        let first_at = 0..n_sites - 1;
+        let last_at = n_sites - 1;
         quote! {
             fn bind_relations(&mut self) {
+                static __SITES: [::ormolu::__private::BindSite; #n_sites] = [
+                    #( ::ormolu::__private::BindSite { owner: <#ident as ::ormolu::Model>::meta, relation: #bind_relations }, )*
+                ];
                 let __key = ::ormolu::Model::pk_value(self);
-                #( ::ormolu::__private::Bindable::bind(&mut self.#first_idents, <Self as ::ormolu::Model>::meta, #first_relations, ::std::clone::Clone::clone(&__key)); )*
-                ::ormolu::__private::Bindable::bind(&mut self.#last_ident, <Self as ::ormolu::Model>::meta, #last_relation, __key);
+                #( ::ormolu::__private::Bindable::bind(&mut self.#first_idents, &__SITES[#first_at], ::std::clone::Clone::clone(&__key)); )*
+                ::ormolu::__private::Bindable::bind(&mut self.#last_ident, &__SITES[#last_at], __key);
             }
         }
     } else {

@@ -27,14 +27,75 @@ pub(crate) enum Link {
 
 /// The owner of a manager bound to a relation field: what the derive writes into
 /// `ManyToMany` / `RelatedSet` fields ([`Model::bind_relations`](crate::Model::bind_relations)).
+///
+/// Kept small (24 bytes), as every loaded instance carries one per bound field: the
+/// field's [`BindSite`] is a static, and an integer key is held in place.
 #[derive(Debug, Clone)]
 pub struct Binding {
+    /// The owner model and the relation's name.
+    pub site: &'static BindSite,
+    /// The owner's primary key (NULL while unsaved).
+    pub key: BindKey,
+}
+
+/// Where a bound relation field sits: its owner model and the relation it holds. The
+/// derive writes one static per field.
+#[derive(Debug)]
+pub struct BindSite {
     /// The owner model.
     pub owner: fn() -> &'static ModelMeta,
     /// The relation: the many-to-many field's name, or the reverse relation's name.
     pub relation: &'static str,
-    /// The owner's primary key (NULL while unsaved).
-    pub key: Value,
+}
+
+/// The owner's primary key as a [`Binding`] keeps it: NULL and integers in place,
+/// any other key (text, UUID…) boxed.
+///
+/// ```
+/// use ormolu::managers::BindKey;
+/// use ormolu::Value;
+/// assert_eq!(BindKey::new(Value::I64(7)).to_value(), Value::I64(7));
+/// assert!(BindKey::new(Value::Null).is_null());
+/// assert_eq!(BindKey::new(Value::Text("a".into())).to_value(), Value::Text("a".into()));
+/// assert_eq!(std::mem::size_of::<BindKey>(), 16);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum BindKey {
+    /// No key yet (an unsaved owner).
+    Null,
+    /// An integer key.
+    Int(i64),
+    /// Any other key.
+    Other(Box<Value>),
+}
+
+impl BindKey {
+    /// The key of a [`Value`].
+    pub fn new(v: Value) -> Self {
+        match v {
+            Value::Null => BindKey::Null,
+            Value::I64(n) => BindKey::Int(n),
+            other => BindKey::Other(Box::new(other)),
+        }
+    }
+
+    /// The key as a [`Value`].
+    pub fn to_value(&self) -> Value {
+        match self {
+            BindKey::Null => Value::Null,
+            BindKey::Int(n) => Value::I64(*n),
+            BindKey::Other(v) => (**v).clone(),
+        }
+    }
+
+    /// Whether there is no key (an unsaved owner).
+    pub fn is_null(&self) -> bool {
+        match self {
+            BindKey::Null => true,
+            BindKey::Int(_) => false,
+            BindKey::Other(v) => v.is_null(),
+        }
+    }
 }
 
 /// A relation named `name` on `owner`, as a manager link, with its accessor name.

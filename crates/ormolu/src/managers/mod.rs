@@ -53,7 +53,7 @@ mod reverse_fk;
 mod writes;
 
 pub use keys::{ForeignKeyField, RelatedKey};
-pub use link::Binding;
+pub use link::{BindKey, BindSite, Binding};
 pub use related_manager::RelatedManager;
 
 pub(crate) use keys::keys_of;

@@ -12,7 +12,7 @@ use ormolu_core::{Error, Result, Value};
 use super::{ManyToMany, RelatedSet};
 use crate::erased::{downcast, AnyModel, RelationSlot};
 use crate::executor::Executor;
-use crate::managers::{keys_of, Binding, ManagerCore, RelatedKey};
+use crate::managers::{keys_of, BindKey, BindSite, Binding, ManagerCore, RelatedKey};
 use crate::model::Model;
 use crate::q::{IntoAssignments, IntoQ};
 use crate::queryset::QuerySet;
@@ -23,7 +23,7 @@ use crate::queryset::QuerySet;
 pub trait Bindable {
     /// Binds the field to its owner: the owner model, the relation's name and the
     /// owner's primary key.
-    fn bind(&mut self, owner: fn() -> &'static ModelMeta, relation: &'static str, key: Value);
+    fn bind(&mut self, site: &'static BindSite, key: Value);
 }
 
 /// The manager of a bound field: Django's error for an unbound or unsaved owner.
@@ -36,17 +36,18 @@ fn bound_manager<T: Model>(binding: Option<&Binding>, ty: &str, what: &str) -> R
             T::meta().name
         )));
     };
-    let owner = (b.owner)();
-    let core = ManagerCore::<T>::named(owner, b.relation, b.key.clone())?;
+    let owner = (b.site.owner)();
+    let relation = b.site.relation;
+    let core = ManagerCore::<T>::named(owner, relation, b.key.to_value())?;
     if core.key_field() != owner.pk {
         return Err(Error::not_supported(
             format!(
                 "the {ty} field manager of '{}.{}', whose relation points at a to_field: \
                  use instance.related::<{}>(\"{}\")",
                 owner.name,
-                b.relation,
+                relation,
                 T::meta().name,
-                b.relation
+                relation
             ),
             "any backend",
         ));
@@ -253,11 +254,12 @@ macro_rules! bound_relation_field {
         }
 
         impl<T: Model> Bindable for $ty<T> {
-            fn bind(&mut self, owner: fn() -> &'static ModelMeta, relation: &'static str, key: Value) {
+            fn bind(&mut self, site: &'static BindSite, key: Value) {
+                let key = BindKey::new(key);
                 match &mut self.binding {
-                    Some(b) => *b = Binding { owner, relation, key },
+                    Some(b) => *b = Binding { site, key },
                     // Freshly loaded: nothing to drop (the usual case, once per row).
-                    None => self.binding = Some(Binding { owner, relation, key }),
+                    None => self.binding = Some(Binding { site, key }),
                 }
             }
         }
