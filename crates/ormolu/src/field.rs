@@ -53,6 +53,21 @@ pub trait FieldValue: Sized + Clone + Default + Send + Sync + 'static {
     }
 }
 
+/// Integers and floats: lent as the plain [`ValueRef`] cells (no [`Value`] to drop).
+macro_rules! number_field {
+    ($($t:ty => $ft:ident as $cell:ident($conv:ty)),* $(,)?) => {$(
+        impl FieldValue for $t {
+            const TYPE: FieldType = FieldType::$ft;
+            fn to_db(&self) -> Value { self.to_value() }
+            fn from_db(v: Value) -> Result<Self> { <$t as FromValue>::from_value(v) }
+            fn from_cell(c: ValueRef<'_>) -> Result<Self> { <$t as FromValue>::from_cell(c) }
+            fn to_ref(&self) -> ValueRef<'_> { ValueRef::$cell(<$conv>::from(*self)) }
+        }
+    )*};
+}
+number_field!(i16 => SmallInt as Int(i64), i32 => Int as Int(i64), i64 => BigInt as Int(i64),
+    f32 => Float as Float(f64), f64 => Double as Float(f64));
+
 /// The built-in fields: stored as their own [`Value`] variant. Those given a
 /// [`ValueRef`] variant (`as Text`, `as Bytes`) own a buffer, which
 /// [`FieldValue::to_ref`] lends.
@@ -67,8 +82,7 @@ macro_rules! plain_field {
         }
     )*};
 }
-plain_field!(bool => Bool, i16 => SmallInt, i32 => Int, i64 => BigInt, f32 => Float, f64 => Double,
-    Decimal => Decimal, NaiveDate => Date, NaiveDateTime => DateTime,
+plain_field!(bool => Bool, Decimal => Decimal, NaiveDate => Date, NaiveDateTime => DateTime,
     DateTime<Utc> => DateTime, NaiveTime => Time, TimeDelta => Duration,
     String => Text as Text, Vec<u8> => Bytes as Bytes);
 #[cfg(feature = "uuid")]
@@ -184,5 +198,8 @@ impl<T: FieldValue> FieldValue for Auto<T> {
         } else {
             T::from_cell(c).map(|x| Auto(Some(x)))
         }
+    }
+    fn to_ref(&self) -> ValueRef<'_> {
+        self.0.as_ref().map_or(ValueRef::Null, T::to_ref)
     }
 }
