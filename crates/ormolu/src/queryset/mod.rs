@@ -74,6 +74,14 @@ impl<M: Model> QuerySet<M> {
         QuerySet { query: Arc::new(q), prefetch: self.prefetch.clone(), _m: PhantomData }
     }
 
+    /// [`QuerySet::with`] on an owned QuerySet: the query is changed in place when no
+    /// other QuerySet shares it (internal chains such as `get_pk` → `get` copy the
+    /// query once, not at every step).
+    pub(crate) fn map(mut self, f: impl FnOnce(&mut Query)) -> Self {
+        f(Arc::make_mut(&mut self.query));
+        self
+    }
+
     /// The query tree.
     pub fn query(&self) -> &Query {
         &self.query

@@ -74,8 +74,22 @@ impl<M: Model> QuerySet<M> {
     /// The one row of this QuerySet; `DoesNotExist` or `MultipleObjectsReturned` otherwise.
     /// Reads at most 21 rows, as Django does.
     pub async fn get(&self, exec: &(impl Executor + ?Sized)) -> Result<M> {
+        self.clone().get_owned(exec).await
+    }
+
+    /// [`QuerySet::get`] of an owned QuerySet (its query is changed in place when
+    /// unshared).
+    async fn get_owned(self, exec: &(impl Executor + ?Sized)) -> Result<M> {
         // Django drops the ordering of an unsliced get(): one row needs no order.
-        let qs = if self.query.is_sliced() { self.clone() } else { self.order_by(Vec::<OrderBy>::new()).limit(21) };
+        let qs = if self.query.is_sliced() {
+            self
+        } else {
+            self.map(|q| {
+                q.order_by = Some(Vec::new());
+                q.reversed = false;
+                q.slice(0, Some(21));
+            })
+        };
         let mut rows = qs.all(exec).await?;
         match rows.len() {
             0 => Err(Error::DoesNotExist { model: M::meta().name }),
@@ -86,19 +100,19 @@ impl<M: Model> QuerySet<M> {
 
     /// The row with this primary key.
     pub async fn get_pk(&self, exec: &(impl Executor + ?Sized), pk: impl ToValue) -> Result<M> {
-        self.filter(crate::Q::from_node(QNode::lookup("pk", Rhs::Value(pk.to_value())))).get(exec).await
+        self.filter(crate::Q::from_node(QNode::lookup("pk", Rhs::Value(pk.to_value())))).get_owned(exec).await
     }
 
     /// The first row, ordering by pk when unordered; `None` when empty.
     pub async fn first(&self, exec: &(impl Executor + ?Sized)) -> Result<Option<M>> {
         let qs = if self.query.is_ordered() { self.clone() } else { self.order_by(pk_ordering()) };
-        Ok(qs.limit(1).all(exec).await?.pop())
+        Ok(qs.map(|q| q.slice(0, Some(1))).all(exec).await?.pop())
     }
 
     /// The last row, ordering by pk when unordered; `None` when empty.
     pub async fn last(&self, exec: &(impl Executor + ?Sized)) -> Result<Option<M>> {
         let qs = if self.query.is_ordered() { self.reverse() } else { self.order_by(["-pk"]) };
-        Ok(qs.limit(1).all(exec).await?.pop())
+        Ok(qs.map(|q| q.slice(0, Some(1))).all(exec).await?.pop())
     }
 
     /// The first row by these fields (`DoesNotExist` when empty).
