@@ -61,7 +61,7 @@ pub struct MysqlBench {
     diesel: diesel_async::AsyncMysqlConnection,
     sqlx: MySqlPool,
     sea: DatabaseConnection,
-    new_users: HashMap<usize, Vec<(String, Option<&'static str>)>>,
+    new_users: HashMap<usize, orm::NewUsers>,
 }
 
 fn url_for(base: &str, database: &str) -> String {
@@ -365,7 +365,7 @@ impl Bench for MysqlBench {
         let d = data::for_workload(w, n);
         self.fill(&d).await?;
         if w.writes() {
-            self.new_users.insert(n, data::new_users(n));
+            self.new_users.insert(n, orm::NewUsers::new(n));
         }
         Ok(())
     }
@@ -393,15 +393,16 @@ impl Bench for MysqlBench {
             (Associations, SeaOrm) => keep(check, sea::associations(&self.sea).await?, tree_output),
 
             (Insert | BulkCreate, _) => {
-                let rows = self.new_users.remove(&n).unwrap_or_else(|| data::new_users(n));
+                let mut new = self.new_users.remove(&n).unwrap_or_else(|| orm::NewUsers::new(n));
+                let rows = &new.rows;
                 match imp {
-                    Raw => drop(std::hint::black_box(raw::insert(&mut self.raw, &rows).await?)),
-                    Ormolu => drop(std::hint::black_box(orm::insert(&self.orm, &rows, w == BulkCreate).await?)),
-                    Diesel => drop(std::hint::black_box(dsl::insert(&mut self.diesel, &rows).await?)),
-                    Sqlx => drop(std::hint::black_box(sqlx_impl::insert(&self.sqlx, &rows).await?)),
-                    SeaOrm => drop(std::hint::black_box(sea::insert(&self.sea, &rows).await?)),
+                    Raw => drop(std::hint::black_box(raw::insert(&mut self.raw, rows).await?)),
+                    Ormolu => drop(std::hint::black_box(orm::insert(&self.orm, &mut new, w == BulkCreate).await?)),
+                    Diesel => drop(std::hint::black_box(dsl::insert(&mut self.diesel, rows).await?)),
+                    Sqlx => drop(std::hint::black_box(sqlx_impl::insert(&self.sqlx, rows).await?)),
+                    SeaOrm => drop(std::hint::black_box(sea::insert(&self.sea, rows).await?)),
                 }
-                self.new_users.insert(n, rows);
+                self.new_users.insert(n, new);
                 if check {
                     Output::Users(self.dump_users().await?)
                 } else {

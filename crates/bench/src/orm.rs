@@ -145,18 +145,51 @@ pub fn tree(users: Vec<User>) -> Output {
     )
 }
 
+/// The users an insert workload writes, in the form each implementation takes them:
+/// the rows the raw drivers and peers bind, and the same users as ormolu model
+/// objects, both built before the workload is timed.
+pub struct NewUsers {
+    /// Names and colours (ids are generated).
+    pub rows: Vec<(String, Option<&'static str>)>,
+    /// The same users as `User` objects, primary keys unset.
+    pub objs: Vec<User>,
+}
+
+impl NewUsers {
+    /// `n` new users ([`data::new_users`](crate::data::new_users)).
+    pub fn new(n: usize) -> Self {
+        let rows = crate::data::new_users(n);
+        let objs = rows
+            .iter()
+            .map(|(name, hair)| User { name: name.clone(), hair_color: hair.map(str::to_owned), ..Default::default() })
+            .collect();
+        NewUsers { rows, objs }
+    }
+}
+
 /// Insert / bulk_create: the users in one statement (`batch_size = n`, capped by the
-/// backend's parameter limit). `keys`: read the generated primary keys back into the
-/// objects (`bulk_create`'s default, `INSERT … RETURNING`); the insert workload does
-/// not, as none of the peers does.
-pub async fn insert(db: &Db, rows: &[(String, Option<&'static str>)], keys: bool) -> Res<Vec<User>> {
-    let objs: Vec<User> = rows
-        .iter()
-        .map(|(name, hair)| User { name: name.clone(), hair_color: hair.map(str::to_owned), ..Default::default() })
-        .collect();
-    let opts = BulkOptions::batch(rows.len());
-    let opts = if keys { opts } else { opts.without_keys() };
-    Ok(User::objects().bulk_create(db, objs, opts).await?)
+/// backend's parameter limit).
+///
+/// - insert (`keys` false): the prepared objects are lent
+///   (`bulk_create_in_place`) and no keys are read back — as the peers bind their
+///   prepared rows and read nothing back; the objects' keys stay unset, so the same
+///   objects are written again on the next iteration.
+/// - bulk_create (`keys` true): Django's default end to end — owned objects built
+///   from the rows (names cloned), given to `bulk_create`, keys read back
+///   (`INSERT … RETURNING`).
+pub async fn insert(db: &Db, new: &mut NewUsers, keys: bool) -> Res<usize> {
+    let opts = BulkOptions::batch(new.rows.len());
+    if keys {
+        let objs: Vec<User> = new
+            .rows
+            .iter()
+            .map(|(name, hair)| User { name: name.clone(), hair_color: hair.map(str::to_owned), ..Default::default() })
+            .collect();
+        Ok(User::objects().bulk_create(db, objs, opts).await?.len())
+    } else {
+        User::objects().bulk_create_in_place(db, &mut new.objs, opts.without_keys()).await?;
+        Ok(new.objs.len())
+    }
 }
 
 /// Get by pk.

@@ -54,7 +54,7 @@ pub struct PostgresBench {
     diesel: diesel::PgConnection,
     sqlx: PgPool,
     sea: DatabaseConnection,
-    new_users: HashMap<usize, Vec<(String, Option<&'static str>)>>,
+    new_users: HashMap<usize, orm::NewUsers>,
 }
 
 /// tokio-postgres with a statement cache, as a careful user of the driver would write.
@@ -327,7 +327,7 @@ impl Bench for PostgresBench {
         let d = data::for_workload(w, n);
         self.fill(&d).await?;
         if w.writes() {
-            self.new_users.insert(n, data::new_users(n));
+            self.new_users.insert(n, orm::NewUsers::new(n));
         }
         Ok(())
     }
@@ -355,15 +355,16 @@ impl Bench for PostgresBench {
             (Associations, SeaOrm) => keep(check, sea::associations(&self.sea).await?, tree_output),
 
             (Insert | BulkCreate, _) => {
-                let rows = self.new_users.remove(&n).unwrap_or_else(|| data::new_users(n));
+                let mut new = self.new_users.remove(&n).unwrap_or_else(|| orm::NewUsers::new(n));
+                let rows = &new.rows;
                 match imp {
-                    Raw => drop(std::hint::black_box(raw::insert(&mut self.raw, &rows).await?)),
-                    Ormolu => drop(std::hint::black_box(orm::insert(&self.orm, &rows, w == BulkCreate).await?)),
-                    Diesel => drop(std::hint::black_box(dsl::insert(&mut self.diesel, &rows)?)),
-                    Sqlx => drop(std::hint::black_box(sqlx_impl::insert(&self.sqlx, &rows).await?)),
-                    SeaOrm => drop(std::hint::black_box(sea::insert(&self.sea, &rows).await?)),
+                    Raw => drop(std::hint::black_box(raw::insert(&mut self.raw, rows).await?)),
+                    Ormolu => drop(std::hint::black_box(orm::insert(&self.orm, &mut new, w == BulkCreate).await?)),
+                    Diesel => drop(std::hint::black_box(dsl::insert(&mut self.diesel, rows)?)),
+                    Sqlx => drop(std::hint::black_box(sqlx_impl::insert(&self.sqlx, rows).await?)),
+                    SeaOrm => drop(std::hint::black_box(sea::insert(&self.sea, rows).await?)),
                 }
-                self.new_users.insert(n, rows);
+                self.new_users.insert(n, new);
                 if check {
                     Output::Users(self.dump_users().await?)
                 } else {

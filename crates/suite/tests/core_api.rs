@@ -271,6 +271,33 @@ backend_tests! {
         }
     }
 
+    async fn bulk_create_in_place_keeps_the_objects_and_unsets_keys_on_failure(db) {
+        ormolu::schema::create_tables(db, &[Product::meta()]).await.unwrap();
+        let mut kept: Vec<Product> = (0..3).map(|i| Product { name: format!("kept{i}"), ..product("x", 0, "1.00", 1) }).collect();
+        Product::objects().bulk_create_in_place(db, &mut kept, BulkOptions::default()).await.unwrap();
+        let stored: Vec<i64> = Product::objects().order_by(["id"]).values_flat::<i64>("id").list(db).await.unwrap();
+        assert_eq!(kept.iter().map(|p| p.id.value()).collect::<Vec<_>>(), stored, "keys set in place, in order");
+        assert_eq!(kept[1].name, "kept1", "the caller's objects are untouched otherwise");
+        // Without keys the slice can be written again (new rows each time).
+        let mut again: Vec<Product> = (0..2).map(|i| Product { name: format!("again{i}"), ..product("x", 0, "1.00", 1) }).collect();
+        for round in 0..2 {
+            for (i, p) in again.iter_mut().enumerate() {
+                p.name = format!("again{round}{i}");
+            }
+            Product::objects().bulk_create_in_place(db, &mut again, BulkOptions::default().without_keys()).await.unwrap();
+        }
+        assert!(again.iter().all(|p| !p.id.is_set()));
+        assert_eq!(Product::objects().filter(q!(name__startswith = "again")).count(db).await.unwrap(), 4);
+        // The second statement fails (its explicit key is taken): the first one's rows
+        // are rolled back and the keys it had set are unset again.
+        let mut clash = vec![product("new0", 1, "1.00", 1), product("new1", 1, "1.00", 1), Product { id: kept[0].id.value().into(), ..product("dup", 1, "1.00", 1) }];
+        let err = Product::objects().bulk_create_in_place(db, &mut clash, BulkOptions::default()).await.unwrap_err();
+        assert!(matches!(err, Error::Integrity { kind: IntegrityKind::Unique, .. }), "{err:?}");
+        assert!(!clash[0].id.is_set() && !clash[1].id.is_set(), "no key of a rolled-back row is left: {clash:?}");
+        assert_eq!(clash[2].id.value(), kept[0].id.value(), "an explicit key is the caller's own and stays");
+        assert_eq!(Product::objects().filter(q!(name__startswith = "new")).count(db).await.unwrap(), 0);
+    }
+
     async fn transactions_commit_rollback_savepoints_panics(db) {
         setup(db).await;
         db.atomic(async |tx| {

@@ -24,6 +24,7 @@ mod array;
 mod cache;
 mod exprs;
 mod group;
+mod insert_cache;
 mod json;
 mod lookup_ops;
 mod lookups;
@@ -32,6 +33,7 @@ mod statements;
 mod subquery;
 
 pub use cache::{cached_shapes, select_plan, MAX_ENTRIES as SHAPE_CACHE_ENTRIES};
+pub use insert_cache::insert_rows_shared;
 pub use sql::{Params, Sql};
 pub use statements::{
     bulk_update_sql, insert_rows_sql, insert_rows_text, insert_sql, pk_ordering, Assignment, RelatedSelect, SelectPlan,

@@ -1,6 +1,6 @@
 //! Writes on a QuerySet: update, delete, create, bulk_create, bulk_update.
 
-use ormolu_core::compiler::{bulk_update_sql, insert_rows_text, Compiler};
+use ormolu_core::compiler::{bulk_update_sql, insert_rows_shared, Compiler};
 use ormolu_core::dialect::Dialect;
 use ormolu_core::meta::FieldType;
 use ormolu_core::row::ValueRef;
@@ -123,9 +123,11 @@ pub(crate) async fn run_inserts<M: Model>(
         let chunk = &mut objs[b.range.clone()];
         let want_pk = !b.has_pk && return_keys;
         let returning = want_pk && d.features().can_return_from_insert;
-        let sql = insert_rows_text(d, m, &columns, chunk.len(), returning);
-        let params: Vec<ValueRef<'_>> =
-            chunk.iter().flat_map(|o| columns.iter().map(move |&i| o.field_ref(i))).collect();
+        let sql = insert_rows_shared(d, m, &columns, chunk.len(), returning);
+        let mut params: Vec<ValueRef<'_>> = Vec::with_capacity(chunk.len() * columns.len());
+        for o in chunk.iter() {
+            params.extend(columns.iter().map(|&i| o.field_ref(i)));
+        }
         let (returned, last_id) = if returning {
             // The generated keys, read in place (one integer per row, no rows collected).
             let mut keys = Vec::with_capacity(chunk.len());
@@ -147,6 +149,18 @@ pub(crate) async fn run_inserts<M: Model>(
             }
             (None, Some(id)) if want_pk && chunk.len() == 1 => chunk[0].set_field_value(m.pk, Value::I64(id))?,
             (None, _) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Unsets the primary keys [`run_inserts`] may have set on the objects `plan`
+/// inserted without one (after a failed, rolled-back insert).
+fn unset_generated_keys<M: Model>(objs: &mut [M], plan: &[InsertBatch]) -> Result<()> {
+    let pk = M::meta().pk;
+    for b in plan.iter().filter(|b| !b.has_pk) {
+        for obj in &mut objs[b.range.clone()] {
+            obj.set_field_value(pk, Value::Null)?;
         }
     }
     Ok(())
@@ -210,27 +224,50 @@ impl<M: Model> QuerySet<M> {
     /// Several statements run in one transaction (a savepoint inside one), as do all
     /// inside a transaction; a single statement outside one runs on its own, being
     /// atomic by itself (Django's `atomic(savepoint=False)` has the same outcome).
+    /// To insert objects you keep, without giving them up, see
+    /// [`bulk_create_in_place`](Self::bulk_create_in_place).
     pub async fn bulk_create(
         &self,
         exec: &(impl Executor + ?Sized),
         objs: Vec<M>,
         opts: BulkOptions,
     ) -> Result<Vec<M>> {
-        if objs.is_empty() {
-            return Ok(objs);
-        }
         let mut objs = objs;
-        let plan = plan_inserts(exec.dialect(), &mut objs, opts.batch_size)?;
-        if plan.len() == 1 && !exec.in_transaction() {
-            run_inserts(exec, &mut objs, &plan, opts.return_keys).await?;
-            return Ok(objs);
+        self.bulk_create_in_place(exec, &mut objs, opts).await?;
+        Ok(objs)
+    }
+
+    /// [`bulk_create`](Self::bulk_create) on objects the caller keeps: they are bound
+    /// borrowed (no copy of their text) and, as Django does to the objects it is
+    /// given, changed in place — generated primary keys set (unless
+    /// [`without_keys`](BulkOptions::without_keys)), `auto_now` / `auto_now_add`
+    /// fields stamped.
+    ///
+    /// On error nothing is inserted (the statements' transaction or savepoint is
+    /// rolled back) and the keys this call had set are unset again, so no object
+    /// claims a row that does not exist.
+    ///
+    /// With `without_keys()` the objects' primary keys stay unset, so the same slice
+    /// can be inserted again (new rows each time).
+    pub async fn bulk_create_in_place(
+        &self,
+        exec: &(impl Executor + ?Sized),
+        objs: &mut [M],
+        opts: BulkOptions,
+    ) -> Result<()> {
+        if objs.is_empty() {
+            return Ok(());
         }
-        crate::transaction::atomic(exec, async move |tx| {
-            let mut objs = objs;
-            run_inserts(tx, &mut objs, &plan, opts.return_keys).await?;
-            Ok(objs)
-        })
-        .await
+        let plan = plan_inserts(exec.dialect(), objs, opts.batch_size)?;
+        let outcome = if plan.len() == 1 && !exec.in_transaction() {
+            run_inserts(exec, objs, &plan, opts.return_keys).await
+        } else {
+            crate::transaction::atomic(exec, async |tx| run_inserts(tx, objs, &plan, opts.return_keys).await).await
+        };
+        if outcome.is_err() && opts.return_keys {
+            unset_generated_keys(objs, &plan)?;
+        }
+        outcome
     }
 
     /// Writes `fields` of each object in CASE-WHEN UPDATEs (Django's bulk_update);
