@@ -149,8 +149,9 @@ where
     let Some(columns) = result.columns() else {
         return result.drop_result().await.map_err(|e| map_error(e, sql));
     };
-    while let Some(mut row) = result.next().await.map_err(|e| map_error(e, sql))? {
-        each(&mut MyRow { row: &mut row, columns: &columns })?;
+    while let Some(row) = result.next().await.map_err(|e| map_error(e, sql))? {
+        let mut cells = row.unwrap_raw();
+        each(&mut MyRow { cells: &mut cells, columns: &columns })?;
     }
     result.drop_result().await.map_err(|e| map_error(e, sql))
 }

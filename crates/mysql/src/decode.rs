@@ -46,18 +46,17 @@ impl Decoder {
     }
 }
 
-/// A `mysql_async` row read in place (see [`ormolu_core::row`]): integers, doubles and
-/// text without a [`Value`] in between; everything else through [`decode`].
+/// A `mysql_async` row read in place (see [`ormolu_core::row`]): its cells
+/// ([`mysql_async::Row::unwrap_raw`]), integers, doubles and text read without a
+/// [`Value`] in between; everything else through [`decode`].
 pub(crate) struct MyRow<'r> {
-    pub(crate) row: &'r mut mysql_async::Row,
+    pub(crate) cells: &'r mut [Option<My>],
     pub(crate) columns: &'r [Column],
 }
 
-impl MyRow<'_> {
-    /// Whether cell `index` is read as text (a non-binary text column).
-    fn is_text_cell(&self, index: usize) -> bool {
-        self.columns.get(index).is_some_and(|c| is_text(c.column_type()) && c.character_set() != BINARY_CHARSET)
-    }
+/// The error for a cell [`RawRow::take_cell`] has already moved out.
+fn taken(index: usize) -> Error {
+    Error::Decode(format!("cell #{index} was already read (taken)"))
 }
 
 impl RawRow for MyRow<'_> {
@@ -67,10 +66,11 @@ impl RawRow for MyRow<'_> {
 
     fn cell(&self, index: usize) -> Result<ValueRef<'_>> {
         let col = self.columns.get(index).ok_or_else(|| no_cell(index, self.columns.len()))?;
-        let v = match self.row.as_ref(index) {
-            Some(My::NULL) => return Ok(ValueRef::Null),
-            Some(v) => v,
-            None => return Err(Error::Decode(format!("cell #{index} was already read (taken)"))),
+        let v = match self.cells.get(index) {
+            Some(Some(My::NULL)) => return Ok(ValueRef::Null),
+            Some(Some(v)) => v,
+            Some(None) => return Err(taken(index)),
+            None => return Err(no_cell(index, self.cells.len())),
         };
         let unsigned = col.flags().contains(mysql_async::consts::ColumnFlags::UNSIGNED_FLAG);
         Ok(match (col.column_type(), v) {
@@ -102,19 +102,18 @@ impl RawRow for MyRow<'_> {
     /// Text is moved out of the driver's row into the value (no copy), as the raw
     /// driver's own `FromRow` does; other cells are read as [`RawRow::cell`] does.
     fn take_cell(&mut self, index: usize) -> Result<ValueRef<'_>> {
-        if !self.is_text_cell(index) {
+        let Some(col) = self.columns.get(index) else { return Err(no_cell(index, self.columns.len())) };
+        if !is_text(col.column_type()) || col.character_set() == BINARY_CHARSET {
             return self.cell(index);
         }
-        match self.row.take::<My, _>(index) {
-            Some(My::Bytes(b)) => String::from_utf8(b)
+        match self.cells.get_mut(index).map(Option::take) {
+            Some(Some(My::Bytes(b))) => String::from_utf8(b)
                 .map(|s| ValueRef::Value(Value::Text(s)))
                 .map_err(|e| Error::Decode(format!("text column is not UTF-8: {e}"))),
-            Some(My::NULL) => Ok(ValueRef::Null),
-            Some(other) => {
-                let col = &self.columns[index];
-                Ok(ValueRef::Value(decode(col, other)?))
-            }
-            None => Err(Error::Decode(format!("cell #{index} was already read (taken)"))),
+            Some(Some(My::NULL)) => Ok(ValueRef::Null),
+            Some(Some(other)) => Ok(ValueRef::Value(decode(col, other)?)),
+            Some(None) => Err(taken(index)),
+            None => Err(no_cell(index, self.cells.len())),
         }
     }
 }

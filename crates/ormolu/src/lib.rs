@@ -199,7 +199,7 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::erased::ModelType;
-    pub use crate::managers::BindSite;
+    pub use crate::managers::{BindKey, BindSite};
     pub use crate::relations::Bindable;
     pub use ormolu_core;
     pub use ormolu_core::registry::inventory;

@@ -396,6 +396,8 @@ impl FromValue for String {
     fn from_cell(c: ValueRef<'_>) -> Result<Self> {
         match c {
             ValueRef::Text(s) => Ok(s.to_owned()),
+            // Text a driver moved out of its row: the string itself, no copy.
+            ValueRef::Value(Value::Text(s)) => Ok(s),
             ValueRef::Ref(Value::Text(s)) => Ok(s.clone()),
             c => Self::from_value(c.into_value()),
         }

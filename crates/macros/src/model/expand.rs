@@ -65,6 +65,7 @@ pub(crate) fn model_impl(def: &ModelDef) -> TokenStream {
     let bind_relations: Vec<&String> =
         def.many.iter().map(|m| &m.name).chain(def.sets.iter().map(|s| &s.relation)).collect();
     let binds = !bind_idents.is_empty();
+    let pk_index = def.pk;
     let bind_fn = if binds {
         // The key is cloned for every field but the last, which takes it.
         // One static site (owner model, relation name) per field.
@@ -77,7 +78,7 @@ pub(crate) fn model_impl(def: &ModelDef) -> TokenStream {
                 static __SITES: [::ormolu::__private::BindSite; #n_sites] = [
                     #( ::ormolu::__private::BindSite { owner: <#ident as ::ormolu::Model>::meta, relation: #bind_relations }, )*
                 ];
-                let __key = ::ormolu::Model::pk_value(self);
+                let __key = ::ormolu::__private::BindKey::from_ref(::ormolu::Model::field_ref(self, #pk_index));
                 #( ::ormolu::__private::Bindable::bind(&mut self.#first_idents, &__SITES[#first_at], ::std::clone::Clone::clone(&__key)); )*
                 ::ormolu::__private::Bindable::bind(&mut self.#last_ident, &__SITES[#last_at], __key);
             }
@@ -86,7 +87,6 @@ pub(crate) fn model_impl(def: &ModelDef) -> TokenStream {
         quote!()
     };
     let bind_after_load = if binds { quote!(::ormolu::Model::bind_relations(&mut __obj);) } else { quote!() };
-    let pk_index = def.pk;
     let bind_after_pk = if binds {
         quote! {
             if index == #pk_index {

@@ -4,6 +4,7 @@
 
 use ormolu_core::meta::{ManyToManyMeta, ModelMeta};
 use ormolu_core::registry;
+use ormolu_core::row::ValueRef;
 use ormolu_core::{Error, Result, Value};
 
 /// Which relation a manager walks.
@@ -76,6 +77,24 @@ impl BindKey {
             Value::Null => BindKey::Null,
             Value::I64(n) => BindKey::Int(n),
             other => BindKey::Other(Box::new(other)),
+        }
+    }
+
+    /// The key of a borrowed cell ([`Model::field_ref`](crate::Model::field_ref)):
+    /// an integer key is kept without a [`Value`] made and dropped.
+    ///
+    /// ```
+    /// use ormolu::managers::BindKey;
+    /// use ormolu::Value;
+    /// use ormolu::__private::ormolu_core::row::ValueRef;
+    /// assert_eq!(BindKey::from_ref(ValueRef::Int(7)), BindKey::Int(7));
+    /// assert_eq!(BindKey::from_ref(ValueRef::Text("a")).to_value(), Value::Text("a".into()));
+    /// ```
+    pub fn from_ref(v: ValueRef<'_>) -> Self {
+        match v {
+            ValueRef::Null => BindKey::Null,
+            ValueRef::Int(n) => BindKey::Int(n),
+            other => BindKey::new(other.into_value()),
         }
     }
 

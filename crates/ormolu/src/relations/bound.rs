@@ -7,7 +7,7 @@
 use std::fmt;
 
 use ormolu_core::meta::ModelMeta;
-use ormolu_core::{Error, Result, Value};
+use ormolu_core::{Error, Result};
 
 use super::{ManyToMany, RelatedSet};
 use crate::erased::{downcast, AnyModel, RelationSlot};
@@ -23,7 +23,7 @@ use crate::queryset::QuerySet;
 pub trait Bindable {
     /// Binds the field to its owner: the owner model, the relation's name and the
     /// owner's primary key.
-    fn bind(&mut self, site: &'static BindSite, key: Value);
+    fn bind(&mut self, site: &'static BindSite, key: BindKey);
 }
 
 /// The manager of a bound field: Django's error for an unbound or unsaved owner.
@@ -254,8 +254,7 @@ macro_rules! bound_relation_field {
         }
 
         impl<T: Model> Bindable for $ty<T> {
-            fn bind(&mut self, site: &'static BindSite, key: Value) {
-                let key = BindKey::new(key);
+            fn bind(&mut self, site: &'static BindSite, key: BindKey) {
                 match &mut self.binding {
                     Some(b) => *b = Binding { site, key },
                     // Freshly loaded: nothing to drop (the usual case, once per row).
