@@ -110,6 +110,18 @@ pub trait RawRow {
         self.cell(index)
     }
 
+    /// Cell `index`, read once, as text; `None` for NULL. A cell of another type is
+    /// converted as [`FromValue`](crate::value::FromValue) for `String` does. The
+    /// default reads [`RawRow::take_cell`]; a driver holding the text in a buffer of
+    /// its own moves it out (no copy, no [`ValueRef`] in between).
+    fn take_text(&mut self, index: usize) -> Result<Option<String>> {
+        let c = self.take_cell(index)?;
+        if c.is_null() {
+            return Ok(None);
+        }
+        <String as crate::value::FromValue>::from_cell(c).map(Some)
+    }
+
     /// Cell `index` as an owned [`Value`].
     fn value(&self, index: usize) -> Result<Value> {
         self.cell(index).map(ValueRef::into_value)

@@ -12,6 +12,7 @@ use mysql_async::{Column, Value as My};
 use ormolu_core::driver::Row;
 use ormolu_core::row::{no_cell, RawRow, ValueRef};
 use ormolu_core::value::parse_datetime;
+use ormolu_core::value::FromValue;
 use ormolu_core::{Error, Result, Value};
 use rust_decimal::Decimal;
 
@@ -102,16 +103,41 @@ impl RawRow for MyRow<'_> {
     /// Text is moved out of the driver's row into the value (no copy), as the raw
     /// driver's own `FromRow` does; other cells are read as [`RawRow::cell`] does.
     fn take_cell(&mut self, index: usize) -> Result<ValueRef<'_>> {
-        let Some(col) = self.columns.get(index) else { return Err(no_cell(index, self.columns.len())) };
-        if !is_text(col.column_type()) || col.character_set() == BINARY_CHARSET {
-            return self.cell(index);
+        let Some(col) = self.text_column(index)? else { return self.cell(index) };
+        Ok(match self.take_raw(index)? {
+            My::Bytes(b) => ValueRef::Value(Value::Text(text(b)?)),
+            My::NULL => ValueRef::Null,
+            other => ValueRef::Value(decode(col, other)?),
+        })
+    }
+
+    /// Text moved out of the driver's row as it is, without a [`ValueRef`].
+    fn take_text(&mut self, index: usize) -> Result<Option<String>> {
+        let Some(col) = self.text_column(index)? else {
+            let c = self.cell(index)?;
+            return if c.is_null() { Ok(None) } else { String::from_cell(c).map(Some) };
+        };
+        match self.take_raw(index)? {
+            My::Bytes(b) => text(b).map(Some),
+            My::NULL => Ok(None),
+            other => String::from_value(decode(col, other)?).map(Some),
         }
+    }
+}
+
+impl<'r> MyRow<'r> {
+    /// The column of cell `index` when it is read as text (a non-binary text
+    /// column), `None` for any other column.
+    fn text_column(&self, index: usize) -> Result<Option<&'r Column>> {
+        let columns: &'r [Column] = self.columns;
+        let col = columns.get(index).ok_or_else(|| no_cell(index, self.columns.len()))?;
+        Ok((is_text(col.column_type()) && col.character_set() != BINARY_CHARSET).then_some(col))
+    }
+
+    /// Moves cell `index` out of the row (a second read is a decode error).
+    fn take_raw(&mut self, index: usize) -> Result<My> {
         match self.cells.get_mut(index).map(Option::take) {
-            Some(Some(My::Bytes(b))) => String::from_utf8(b)
-                .map(|s| ValueRef::Value(Value::Text(s)))
-                .map_err(|e| Error::Decode(format!("text column is not UTF-8: {e}"))),
-            Some(Some(My::NULL)) => Ok(ValueRef::Null),
-            Some(Some(other)) => Ok(ValueRef::Value(decode(col, other)?)),
+            Some(Some(v)) => Ok(v),
             Some(None) => Err(taken(index)),
             None => Err(no_cell(index, self.cells.len())),
         }
@@ -333,6 +359,26 @@ fn json(v: My) -> Result<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_read_in_place_move_text_out_once() {
+        let text = Column::new(T::MYSQL_TYPE_VAR_STRING).with_character_set(45);
+        let columns = [Column::new(T::MYSQL_TYPE_LONGLONG), text.clone(), text.clone(), text];
+        let mut cells =
+            vec![Some(My::Int(7)), Some(My::Bytes(b"Ann".to_vec())), Some(My::NULL), Some(My::Bytes(vec![0xff, 0xfe]))];
+        let mut row = MyRow { cells: &mut cells, columns: &columns };
+        assert_eq!(row.take_text(0).unwrap().as_deref(), Some("7"), "a number read as text");
+        assert_eq!(row.take_text(1).unwrap().as_deref(), Some("Ann"));
+        assert!(row.take_text(1).unwrap_err().to_string().contains("already read"), "moved out once");
+        assert!(row.cell(1).is_err(), "nor lent after");
+        assert_eq!(row.take_text(2).unwrap(), None);
+        assert!(row.take_text(3).unwrap_err().to_string().contains("not UTF-8"));
+        assert!(row.take_text(4).unwrap_err().to_string().contains("no cell #4"));
+        let mut cells = vec![Some(My::Bytes(b"Bo".to_vec()))];
+        let mut row = MyRow { cells: &mut cells, columns: &columns[1..2] };
+        assert_eq!(row.take_cell(0).unwrap().into_value(), Value::Text("Bo".into()));
+        assert!(row.take_cell(0).is_err());
+    }
 
     #[test]
     fn parses_text_times() {

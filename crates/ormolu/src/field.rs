@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
 use ormolu_core::meta::FieldType;
-use ormolu_core::row::ValueRef;
+use ormolu_core::row::{RawRow, ValueRef};
 use ormolu_core::{FromValue, Result, ToValue, Value};
 use rust_decimal::Decimal;
 use std::fmt;
@@ -44,6 +44,22 @@ pub trait FieldValue: Sized + Clone + Default + Send + Sync + 'static {
     /// cell directly (text is copied once, into the field).
     fn from_cell(c: ValueRef<'_>) -> Result<Self> {
         Self::from_db(c.into_value())
+    }
+    /// The value from cell `index` of a row, read once ([`RawRow::take_cell`]). The
+    /// default decodes the cell with [`FieldValue::from_cell`]; text fields take the
+    /// driver's text as it is ([`RawRow::take_text`]).
+    fn read(row: &mut dyn RawRow, index: usize) -> Result<Self> {
+        Self::from_cell(row.take_cell(index)?)
+    }
+    /// [`FieldValue::read`] of a nullable column: `None` for NULL (what
+    /// `Option<Self>` reads).
+    fn read_opt(row: &mut dyn RawRow, index: usize) -> Result<Option<Self>> {
+        let c = row.take_cell(index)?;
+        if c.is_null() {
+            Ok(None)
+        } else {
+            Self::from_cell(c).map(Some)
+        }
     }
     /// The value to store, borrowed where that saves a copy: the built-in text and
     /// bytes fields lend their buffer (inserts bind it as it is). The default is
@@ -83,8 +99,34 @@ macro_rules! plain_field {
     )*};
 }
 plain_field!(bool => Bool, Decimal => Decimal, NaiveDate => Date, NaiveDateTime => DateTime,
-    DateTime<Utc> => DateTime, NaiveTime => Time, TimeDelta => Duration,
-    String => Text as Text, Vec<u8> => Bytes as Bytes);
+    DateTime<Utc> => DateTime, NaiveTime => Time, TimeDelta => Duration, Vec<u8> => Bytes as Bytes);
+
+/// Text: lent to inserts, and read from a row with [`RawRow::take_text`] (a driver's
+/// own text buffer becomes the field).
+impl FieldValue for String {
+    const TYPE: FieldType = FieldType::Text;
+    fn to_db(&self) -> Value {
+        self.to_value()
+    }
+    fn from_db(v: Value) -> Result<Self> {
+        <String as FromValue>::from_value(v)
+    }
+    fn from_cell(c: ValueRef<'_>) -> Result<Self> {
+        <String as FromValue>::from_cell(c)
+    }
+    fn read(row: &mut dyn RawRow, index: usize) -> Result<Self> {
+        match row.take_text(index)? {
+            Some(s) => Ok(s),
+            None => <String as FromValue>::from_cell(ValueRef::Null),
+        }
+    }
+    fn read_opt(row: &mut dyn RawRow, index: usize) -> Result<Option<Self>> {
+        row.take_text(index)
+    }
+    fn to_ref(&self) -> ValueRef<'_> {
+        ValueRef::Text(self)
+    }
+}
 #[cfg(feature = "uuid")]
 plain_field!(uuid::Uuid => Uuid);
 #[cfg(feature = "json")]
@@ -108,6 +150,9 @@ impl<T: FieldValue> FieldValue for Option<T> {
         } else {
             T::from_cell(c).map(Some)
         }
+    }
+    fn read(row: &mut dyn RawRow, index: usize) -> Result<Self> {
+        T::read_opt(row, index)
     }
     fn to_ref(&self) -> ValueRef<'_> {
         self.as_ref().map_or(ValueRef::Null, T::to_ref)

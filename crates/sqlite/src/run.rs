@@ -139,6 +139,18 @@ impl RawRow for SqliteRow<'_, '_> {
             Err(_) => Err(no_cell(index, self.1)),
         }
     }
+    /// Text copied once, from SQLite's buffer into the string.
+    fn take_text(&mut self, index: usize) -> Result<Option<String>> {
+        match self.0.get_ref(index) {
+            Ok(rusqlite::types::ValueRef::Text(t)) => match std::str::from_utf8(t) {
+                Ok(s) => Ok(Some(s.to_owned())),
+                Err(e) => Err(ormolu_core::Error::Decode(e.to_string())),
+            },
+            Ok(rusqlite::types::ValueRef::Null) => Ok(None),
+            Ok(v) => <String as ormolu_core::value::FromValue>::from_cell(cell_ref(v)).map(Some),
+            Err(_) => Err(no_cell(index, self.1)),
+        }
+    }
 }
 
 /// Runs a query and calls `each` with every row, read in place. Inline at first;

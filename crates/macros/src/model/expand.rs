@@ -187,15 +187,14 @@ pub(crate) fn model_impl(def: &ModelDef) -> TokenStream {
                 let mut __obj = if fields == &[ #( #idx ),* ][..] {
                     // Every field, in order: read straight into the struct.
                     #ident {
-                        #( #idents: #rt::decode_cell::<#tys>(row.take_cell(start + #idx)?, #model, #names)?, )*
+                        #( #idents: #rt::read_field::<#tys>(row, start + #idx, #model, #names)?, )*
                         #( #skipped: ::std::default::Default::default(), )*
                     }
                 } else {
                     #( let mut #vars: #tys = ::std::default::Default::default(); )*
                     for (__i, &index) in fields.iter().enumerate() {
-                        let __cell = row.take_cell(start + __i)?;
                         match index {
-                            #( #idx => #vars = #rt::decode_cell::<#tys>(__cell, #model, #names)?, )*
+                            #( #idx => #vars = #rt::read_field::<#tys>(row, start + __i, #model, #names)?, )*
                             _ => return ::std::result::Result::Err(#rt::bad_index(#model, index)),
                         }
                     }

@@ -90,6 +90,7 @@ impl BindKey {
     /// assert_eq!(BindKey::from_ref(ValueRef::Int(7)), BindKey::Int(7));
     /// assert_eq!(BindKey::from_ref(ValueRef::Text("a")).to_value(), Value::Text("a".into()));
     /// ```
+    #[inline]
     pub fn from_ref(v: ValueRef<'_>) -> Self {
         match v {
             ValueRef::Null => BindKey::Null,

@@ -1,7 +1,7 @@
 //! Helpers for code written by `#[derive(Model)]` and `#[derive(Choices)]`; not an API.
 
 use ormolu_core::meta::FieldType;
-use ormolu_core::row::ValueRef;
+use ormolu_core::row::RawRow;
 use ormolu_core::{Error, Result, Value};
 
 use crate::field::FieldValue;
@@ -14,10 +14,11 @@ pub fn decode<T: FieldValue>(v: Value, model: &str, field: &str) -> Result<T> {
     })
 }
 
-/// Decodes a cell read in place for `model.field`, naming them in the error.
+/// Reads cell `index` of `row` for `model.field` ([`FieldValue::read`]), naming
+/// them in the error.
 #[inline]
-pub fn decode_cell<T: FieldValue>(c: ValueRef<'_>, model: &str, field: &str) -> Result<T> {
-    T::from_cell(c).map_err(|e| match e {
+pub fn read_field<T: FieldValue>(row: &mut dyn RawRow, index: usize, model: &str, field: &str) -> Result<T> {
+    T::read(row, index).map_err(|e| match e {
         Error::Decode(msg) => Error::Decode(format!("{model}.{field}: {msg}")),
         e => e,
     })
