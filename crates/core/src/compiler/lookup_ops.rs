@@ -84,12 +84,7 @@ impl Compiler<'_> {
                 let mut out = String::with_capacity(l.len() + 6 + n * 8);
                 out.push_str(l);
                 out.push_str(" IN (");
-                for (i, v) in values.iter().filter(|v| !v.is_null()).enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    self.params.push_into(&mut out, v.clone());
-                }
+                self.params.push_list(&mut out, values.iter().filter(|v| !v.is_null()).cloned());
                 out.push(')');
                 Ok(out)
             }

@@ -34,6 +34,8 @@ impl fmt::Display for Sql {
 
 const OPEN: char = '\u{1}';
 const CLOSE: char = '\u{2}';
+/// Separates a list marker's first index from its length (`OPEN start LIST n CLOSE`).
+const LIST: char = ':';
 
 /// Collects values while fragments are built. A fragment refers to a value by a
 /// marker; [`Params::finish`] replaces markers in text order with the dialect's
@@ -82,6 +84,40 @@ impl Params {
         self.origins.push(None);
     }
 
+    /// Registers `values` and appends one marker for all of them: it becomes their
+    /// placeholders, in order, separated by `, ` (a long `IN` list is written and
+    /// scanned once, not once per value). Nothing is appended for no values.
+    ///
+    /// ```
+    /// use ormolu_core::compiler::Params;
+    /// use ormolu_core::dialect::{Postgres, Sqlite};
+    /// use ormolu_core::Value;
+    ///
+    /// let mut p = Params::default();
+    /// let mut sql = String::from("x = ");
+    /// p.push_into(&mut sql, Value::I64(0));
+    /// sql.push_str(" AND y IN (");
+    /// p.push_list(&mut sql, [1, 2, 3].map(Value::I64));
+    /// sql.push(')');
+    /// let pg = p.finish(sql.clone(), &Postgres);
+    /// assert_eq!(pg.sql, "x = $1 AND y IN ($2, $3, $4)");
+    /// assert_eq!(pg.params, [0, 1, 2, 3].map(Value::I64));
+    /// ```
+    pub fn push_list(&mut self, out: &mut String, values: impl IntoIterator<Item = Value>) {
+        let start = self.values.len();
+        self.values.extend(values);
+        let n = self.values.len() - start;
+        self.origins.resize(self.values.len(), None);
+        if n == 0 {
+            return;
+        }
+        out.push(OPEN);
+        crate::dialect::push_uint(out, start as u64);
+        out.push(LIST);
+        crate::dialect::push_uint(out, n as u64);
+        out.push(CLOSE);
+    }
+
     /// Registers a value made from the lookup value `rhs` (by `transform`) and appends
     /// its marker to `out`.
     pub(crate) fn push_from(&mut self, out: &mut String, v: Value, rhs: &crate::query::Rhs, transform: Transform) {
@@ -99,10 +135,18 @@ impl Params {
             out.push_str(&rest[..start]);
             let after = &rest[start + 1..];
             let Some(end) = after.find(CLOSE) else { break };
-            let idx: usize = after[..end].parse().unwrap_or(usize::MAX);
-            match self.values.get(idx) {
-                Some(v) => out.push_str(&format!("{v:?}")),
-                None => out.push('?'),
+            let (idx, n) = match after[..end].split_once(LIST) {
+                Some((i, n)) => (i.parse().unwrap_or(usize::MAX), n.parse().unwrap_or(1)),
+                None => (after[..end].parse().unwrap_or(usize::MAX), 1),
+            };
+            for k in 0..n {
+                if k > 0 {
+                    out.push_str(", ");
+                }
+                match self.values.get(idx.saturating_add(k)) {
+                    Some(v) => out.push_str(&format!("{v:?}")),
+                    None => out.push('?'),
+                }
             }
             rest = &after[end + 1..];
         }
@@ -126,11 +170,16 @@ impl Params {
         let mut in_order = true;
         let mut count = 0;
         let mut rest = marked.as_str();
-        while let Some((before, idx, after)) = next_marker(rest) {
+        while let Some((before, idx, n, after)) = next_marker(rest) {
             sql.push_str(before);
             in_order &= idx == count;
-            count += 1;
-            d.placeholder_into(&mut sql, count);
+            for k in 0..n {
+                if k > 0 {
+                    sql.push_str(", ");
+                }
+                count += 1;
+                d.placeholder_into(&mut sql, count);
+            }
             rest = after;
         }
         sql.push_str(rest);
@@ -140,8 +189,8 @@ impl Params {
         let params = {
             let mut params = Vec::with_capacity(count);
             let mut rest = marked.as_str();
-            while let Some((_, idx, after)) = next_marker(rest) {
-                params.push(self.values[idx].clone());
+            while let Some((_, idx, n, after)) = next_marker(rest) {
+                params.extend_from_slice(&self.values[idx..idx + n]);
                 rest = after;
             }
             params
@@ -150,21 +199,32 @@ impl Params {
     }
 }
 
-/// The text before the first marker of `marked`, the marker's index, and the text after it.
+/// The text before the first marker of `marked`, the marker's first index, how many
+/// values it stands for (1, or a [`Params::push_list`] list's length), and the text
+/// after it.
 ///
-/// A byte scan: markers are ASCII control bytes around ASCII digits, so every slice
-/// boundary is a character boundary (this runs once per parameter: long `IN` lists).
-fn next_marker(marked: &str) -> Option<(&str, usize, &str)> {
+/// A byte scan: markers are ASCII control bytes around ASCII digits (and `:`), so
+/// every slice boundary is a character boundary.
+fn next_marker(marked: &str) -> Option<(&str, usize, usize, &str)> {
     let bytes = marked.as_bytes();
     let start = bytes.iter().position(|&b| b == OPEN as u8)?;
-    let mut idx = 0usize;
+    let (mut idx, mut n, mut list) = (0usize, 0usize, false);
     let mut end = start + 1;
     while let Some(&b) = bytes.get(end) {
         if b == CLOSE as u8 {
-            return Some((&marked[..start], idx, &marked[end + 1..]));
+            return Some((&marked[..start], idx, if list { n } else { 1 }, &marked[end + 1..]));
         }
-        debug_assert!(b.is_ascii_digit(), "parameter marker holds an index");
-        idx = idx * 10 + usize::from(b - b'0');
+        if b == LIST as u8 {
+            list = true;
+        } else {
+            debug_assert!(b.is_ascii_digit(), "parameter marker holds an index");
+            let digit = usize::from(b - b'0');
+            if list {
+                n = n * 10 + digit;
+            } else {
+                idx = idx * 10 + digit;
+            }
+        }
         end += 1;
     }
     panic!("parameter marker is not closed")

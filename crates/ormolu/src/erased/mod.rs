@@ -18,7 +18,7 @@ use std::hash::BuildHasher as _;
 use std::sync::OnceLock;
 
 use ormolu_core::meta::ModelMeta;
-use ormolu_core::row::RawRow;
+use ormolu_core::row::{RawRow, ValueRef};
 use ormolu_core::{Error, Result, Value};
 
 use crate::model::Model;
@@ -37,6 +37,9 @@ pub trait AnyModel: Any + Send + Sync {
     fn model_meta(&self) -> &'static ModelMeta;
     /// The value of field `index` (as [`Model::field_value`]).
     fn value_of(&self, index: usize) -> Value;
+    /// Field `index` lent (as [`Model::field_ref`]): an integer key without a
+    /// [`Value`] made and dropped.
+    fn ref_of(&self, index: usize) -> ValueRef<'_>;
     /// The relation field named `name` (as [`Model::relation_slot`]).
     fn slot(&mut self, name: &str) -> Option<&mut dyn RelationSlot>;
     /// The non-column relation fields of the model and the relation each holds (as
@@ -54,6 +57,9 @@ impl<M: Model> AnyModel for M {
     }
     fn value_of(&self, index: usize) -> Value {
         self.field_value(index)
+    }
+    fn ref_of(&self, index: usize) -> ValueRef<'_> {
+        self.field_ref(index)
     }
     fn slot(&mut self, name: &str) -> Option<&mut dyn RelationSlot> {
         self.relation_slot(name)
@@ -225,6 +231,16 @@ impl std::hash::Hasher for KeyHasher {
 
 /// The random keys of the text hasher, once per process.
 static TEXT_KEYS: std::sync::LazyLock<std::hash::RandomState> = std::sync::LazyLock::new(std::hash::RandomState::new);
+
+/// The [`Key`] of a lent value: the same key as [`key_of`] gives for the value.
+pub(crate) fn key_of_ref(v: ValueRef<'_>) -> Key {
+    match v {
+        ValueRef::Int(n) => Key::Int(n),
+        ValueRef::Text(s) => Key::Text(s.to_owned()),
+        ValueRef::Ref(v) => key_of(v),
+        other => key_of(&other.into_value()),
+    }
+}
 
 /// The [`Key`] of a value.
 pub(crate) fn key_of(v: &Value) -> Key {

@@ -13,7 +13,7 @@ use super::cache::PrefetchCache;
 use super::decode::{attach_related, related_types};
 use super::relation::{destination, resolve, Rel};
 use super::tree::Node;
-use crate::erased::{key_of, model_type_of, AnyModel, Key, KeyMap, ModelType, ObjList};
+use crate::erased::{key_of, key_of_ref, model_type_of, AnyModel, Key, KeyMap, ModelType, ObjList};
 use crate::executor::{fetch_each, Executor};
 
 /// The name of the extra column carrying a many-to-many row's owner key.
@@ -71,26 +71,26 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
             }
         }
         // The parents' keys, once each.
-        let parent_key = |p: &dyn AnyModel| match &rel {
-            Rel::Forward { field, .. } => p.value_of(*field),
-            Rel::Reverse { key, .. } | Rel::ManyToMany { key, .. } => p.value_of(*key),
+        let key_field = match &rel {
+            Rel::Forward { field, .. } => *field,
+            Rel::Reverse { key, .. } | Rel::ManyToMany { key, .. } => *key,
         };
         // Each distinct parent key gets an id (its position in `keys`); `uses` counts
         // the parents holding it, so the last one takes the rows instead of copies.
-        let mut ids: KeyMap<usize> = KeyMap::default();
-        let mut keys: Vec<Value> = Vec::new();
-        let mut uses: Vec<usize> = Vec::new();
+        let mut ids: KeyMap<usize> = KeyMap::with_capacity_and_hasher(parents.len(), Default::default());
+        let mut keys: Vec<Value> = Vec::with_capacity(parents.len());
+        let mut uses: Vec<usize> = Vec::with_capacity(parents.len());
         let mut parent_ids: Vec<Option<usize>> = Vec::with_capacity(parents.len());
         for p in parents.iter() {
-            let k = parent_key(&**p);
+            let k = p.ref_of(key_field);
             if k.is_null() {
                 parent_ids.push(None);
                 continue;
             }
-            let id = match ids.entry(key_of(&k)) {
+            let id = match ids.entry(key_of_ref(k.clone())) {
                 std::collections::hash_map::Entry::Occupied(e) => *e.get(),
                 std::collections::hash_map::Entry::Vacant(e) => {
-                    keys.push(k);
+                    keys.push(k.into_value());
                     uses.push(0);
                     *e.insert(keys.len() - 1)
                 }
@@ -218,19 +218,18 @@ async fn fetch_level<E: Executor + ?Sized>(
         let types = related_types(&plan)?;
         fetch_each(exec, &plan.sql, &mut |row| {
             let owner = match extra_at {
-                Some(at) => row.value(at)?,
-                None => Value::Null,
+                Some(at) => Some(row.value(at)?),
+                None => None,
             };
             let obj = objs.push_row(&plan.fields, row, 0)?;
             if !plan.related.is_empty() {
                 attach_related(&mut *obj, &plan, &types, row)?;
             }
-            let group = match rel {
-                Rel::Forward { to, .. } => obj.value_of(*to),
-                Rel::Reverse { field, .. } => obj.value_of(*field),
-                Rel::ManyToMany { .. } => owner,
-            };
-            groups.push(key_of(&group));
+            groups.push(match rel {
+                Rel::Forward { to, .. } => key_of_ref(obj.ref_of(*to)),
+                Rel::Reverse { field, .. } => key_of_ref(obj.ref_of(*field)),
+                Rel::ManyToMany { .. } => key_of(owner.as_ref().unwrap_or(&Value::Null)),
+            });
             Ok(())
         })
         .await?;
