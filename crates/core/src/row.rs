@@ -110,6 +110,16 @@ pub trait RawRow {
         self.cell(index)
     }
 
+    /// Cell `index` when it is an integer cell, read without a [`ValueRef`] (the
+    /// answer fits in registers: integer keys are the most read cells). `None` for
+    /// any other cell — NULL, text, a float, an index past the end — which the caller
+    /// then reads with [`RawRow::take_cell`] (that tells which). The default is
+    /// always `None`.
+    fn take_int(&mut self, index: usize) -> Option<i64> {
+        let _ = index;
+        None
+    }
+
     /// Cell `index`, read once, as text; `None` for NULL. A cell of another type is
     /// converted as [`FromValue`](crate::value::FromValue) for `String` does. The
     /// default reads [`RawRow::take_cell`]; a driver holding the text in a buffer of

@@ -111,6 +111,23 @@ impl RawRow for MyRow<'_> {
         })
     }
 
+    /// A binary-protocol integer of an integer column (the usual key cell).
+    fn take_int(&mut self, index: usize) -> Option<i64> {
+        let (Some(col), Some(Some(My::Int(i)))) = (self.columns.get(index), self.cells.get(index)) else {
+            return None;
+        };
+        let int_column = matches!(
+            col.column_type(),
+            T::MYSQL_TYPE_TINY
+                | T::MYSQL_TYPE_SHORT
+                | T::MYSQL_TYPE_INT24
+                | T::MYSQL_TYPE_LONG
+                | T::MYSQL_TYPE_LONGLONG
+        );
+        let unsigned = col.flags().contains(mysql_async::consts::ColumnFlags::UNSIGNED_FLAG);
+        (int_column && (!unsigned || *i >= 0)).then_some(*i)
+    }
+
     /// Text moved out of the driver's row as it is, without a [`ValueRef`].
     fn take_text(&mut self, index: usize) -> Result<Option<String>> {
         let Some(col) = self.text_column(index)? else {
@@ -367,6 +384,9 @@ mod tests {
         let mut cells =
             vec![Some(My::Int(7)), Some(My::Bytes(b"Ann".to_vec())), Some(My::NULL), Some(My::Bytes(vec![0xff, 0xfe]))];
         let mut row = MyRow { cells: &mut cells, columns: &columns };
+        assert_eq!(row.take_int(0), Some(7), "an integer cell, in registers");
+        assert_eq!(row.take_int(1), None, "text is not an integer cell");
+        assert_eq!(row.take_int(9), None, "past the end: take_cell tells the error");
         assert_eq!(row.take_text(0).unwrap().as_deref(), Some("7"), "a number read as text");
         assert_eq!(row.take_text(1).unwrap().as_deref(), Some("Ann"));
         assert!(row.take_text(1).unwrap_err().to_string().contains("already read"), "moved out once");
@@ -378,6 +398,11 @@ mod tests {
         let mut row = MyRow { cells: &mut cells, columns: &columns[1..2] };
         assert_eq!(row.take_cell(0).unwrap().into_value(), Value::Text("Bo".into()));
         assert!(row.take_cell(0).is_err());
+        let unsigned =
+            [Column::new(T::MYSQL_TYPE_LONGLONG).with_flags(mysql_async::consts::ColumnFlags::UNSIGNED_FLAG)];
+        let mut cells = vec![Some(My::Int(-1))];
+        let mut row = MyRow { cells: &mut cells, columns: &unsigned };
+        assert_eq!(row.take_int(0), None, "an unsigned value past i64::MAX is not read as negative");
     }
 
     #[test]

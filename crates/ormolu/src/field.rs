@@ -70,19 +70,33 @@ pub trait FieldValue: Sized + Clone + Default + Send + Sync + 'static {
 }
 
 /// Integers and floats: lent as the plain [`ValueRef`] cells (no [`Value`] to drop).
+/// Integers are read with [`RawRow::take_int`] first.
 macro_rules! number_field {
-    ($($t:ty => $ft:ident as $cell:ident($conv:ty)),* $(,)?) => {$(
+    ($($t:ty => $ft:ident as $cell:ident($conv:ty), int: $int:literal);* $(;)?) => {$(
         impl FieldValue for $t {
             const TYPE: FieldType = FieldType::$ft;
             fn to_db(&self) -> Value { self.to_value() }
             fn from_db(v: Value) -> Result<Self> { <$t as FromValue>::from_value(v) }
             fn from_cell(c: ValueRef<'_>) -> Result<Self> { <$t as FromValue>::from_cell(c) }
+            fn read(row: &mut dyn RawRow, index: usize) -> Result<Self> {
+                match if $int { row.take_int(index) } else { None } {
+                    Some(n) => <$t as FromValue>::from_cell(ValueRef::Int(n)),
+                    None => <$t as FromValue>::from_cell(row.take_cell(index)?),
+                }
+            }
+            fn read_opt(row: &mut dyn RawRow, index: usize) -> Result<Option<Self>> {
+                match if $int { row.take_int(index) } else { None } {
+                    Some(n) => <$t as FromValue>::from_cell(ValueRef::Int(n)).map(Some),
+                    None => <Option<$t> as FromValue>::from_cell(row.take_cell(index)?),
+                }
+            }
             fn to_ref(&self) -> ValueRef<'_> { ValueRef::$cell(<$conv>::from(*self)) }
         }
     )*};
 }
-number_field!(i16 => SmallInt as Int(i64), i32 => Int as Int(i64), i64 => BigInt as Int(i64),
-    f32 => Float as Float(f64), f64 => Double as Float(f64));
+number_field!(i16 => SmallInt as Int(i64), int: true; i32 => Int as Int(i64), int: true;
+    i64 => BigInt as Int(i64), int: true; f32 => Float as Float(f64), int: false;
+    f64 => Double as Float(f64), int: false);
 
 /// The built-in fields: stored as their own [`Value`] variant. Those given a
 /// [`ValueRef`] variant (`as Text`, `as Bytes`) own a buffer, which
@@ -243,6 +257,9 @@ impl<T: FieldValue> FieldValue for Auto<T> {
         } else {
             T::from_cell(c).map(|x| Auto(Some(x)))
         }
+    }
+    fn read(row: &mut dyn RawRow, index: usize) -> Result<Self> {
+        T::read_opt(row, index).map(Auto)
     }
     fn to_ref(&self) -> ValueRef<'_> {
         self.0.as_ref().map_or(ValueRef::Null, T::to_ref)

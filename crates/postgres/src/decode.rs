@@ -99,6 +99,18 @@ impl RawRow for PgRow<'_> {
             ),
         })
     }
+
+    /// A binary `int2`/`int4`/`int8` cell (the usual key cell).
+    fn take_int(&mut self, index: usize) -> Option<i64> {
+        let col = self.0.columns().get(index)?;
+        let Ok(Raw(Some(raw))) = self.0.try_get::<_, Raw<'_>>(index) else { return None };
+        match classify(col.type_()) {
+            PgKind::Int2 => i16::from_sql(&Type::INT2, raw).ok().map(i64::from),
+            PgKind::Int4 => i32::from_sql(&Type::INT4, raw).ok().map(i64::from),
+            PgKind::Int8 => i64::from_sql(&Type::INT8, raw).ok(),
+            _ => None,
+        }
+    }
 }
 
 /// Reads one non-NULL cell of type `ty`.

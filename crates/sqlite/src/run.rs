@@ -139,6 +139,12 @@ impl RawRow for SqliteRow<'_, '_> {
             Err(_) => Err(no_cell(index, self.1)),
         }
     }
+    fn take_int(&mut self, index: usize) -> Option<i64> {
+        match self.0.get_ref(index) {
+            Ok(rusqlite::types::ValueRef::Integer(i)) => Some(i),
+            _ => None,
+        }
+    }
     /// Text copied once, from SQLite's buffer into the string.
     fn take_text(&mut self, index: usize) -> Result<Option<String>> {
         match self.0.get_ref(index) {

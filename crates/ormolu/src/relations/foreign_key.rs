@@ -102,6 +102,13 @@ impl<T: Model> FieldValue for ForeignKey<T> {
     fn from_db(v: Value) -> Result<Self> {
         Ok(ForeignKey { id: v, obj: None })
     }
+    /// An integer key is read without a [`ormolu_core::row::ValueRef`] in between.
+    fn read(row: &mut dyn ormolu_core::row::RawRow, index: usize) -> Result<Self> {
+        match row.take_int(index) {
+            Some(n) => Ok(ForeignKey { id: Value::I64(n), obj: None }),
+            None => Self::from_cell(row.take_cell(index)?),
+        }
+    }
     fn to_ref(&self) -> ormolu_core::row::ValueRef<'_> {
         ormolu_core::row::ValueRef::Ref(&self.id)
     }
