@@ -40,6 +40,9 @@ pub trait AnyModel: Any + Send + Sync {
     /// Field `index` lent (as [`Model::field_ref`]): an integer key without a
     /// [`Value`] made and dropped.
     fn ref_of(&self, index: usize) -> ValueRef<'_>;
+    /// Field `index` when it holds an integer (a key, usually), returned in
+    /// registers; `None` for anything else, NULL included.
+    fn int_of(&self, index: usize) -> Option<i64>;
     /// The relation field named `name` (as [`Model::relation_slot`]).
     fn slot(&mut self, name: &str) -> Option<&mut dyn RelationSlot>;
     /// The non-column relation fields of the model and the relation each holds (as
@@ -60,6 +63,13 @@ impl<M: Model> AnyModel for M {
     }
     fn ref_of(&self, index: usize) -> ValueRef<'_> {
         self.field_ref(index)
+    }
+    fn int_of(&self, index: usize) -> Option<i64> {
+        match self.field_ref(index) {
+            ValueRef::Int(n) | ValueRef::Value(Value::I64(n)) => Some(n),
+            ValueRef::Ref(Value::I64(n)) => Some(*n),
+            _ => None,
+        }
     }
     fn slot(&mut self, name: &str) -> Option<&mut dyn RelationSlot> {
         self.relation_slot(name)

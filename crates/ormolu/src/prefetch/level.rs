@@ -82,15 +82,22 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
         let mut uses: Vec<usize> = Vec::with_capacity(parents.len());
         let mut parent_ids: Vec<Option<usize>> = Vec::with_capacity(parents.len());
         for p in parents.iter() {
-            let k = p.ref_of(key_field);
-            if k.is_null() {
-                parent_ids.push(None);
-                continue;
-            }
-            let id = match ids.entry(key_of_ref(k.clone())) {
+            // Integer keys (the usual case) without a `ValueRef` in between.
+            let (key, value) = match p.int_of(key_field) {
+                Some(n) => (Key::Int(n), Value::I64(n)),
+                None => {
+                    let k = p.ref_of(key_field);
+                    if k.is_null() {
+                        parent_ids.push(None);
+                        continue;
+                    }
+                    (key_of_ref(k.clone()), k.into_value())
+                }
+            };
+            let id = match ids.entry(key) {
                 std::collections::hash_map::Entry::Occupied(e) => *e.get(),
                 std::collections::hash_map::Entry::Vacant(e) => {
-                    keys.push(k.into_value());
+                    keys.push(value);
                     uses.push(0);
                     *e.insert(keys.len() - 1)
                 }
@@ -225,9 +232,10 @@ async fn fetch_level<E: Executor + ?Sized>(
             if !plan.related.is_empty() {
                 attach_related(&mut *obj, &plan, &types, row)?;
             }
+            let int_or_ref = |i: usize| obj.int_of(i).map_or_else(|| key_of_ref(obj.ref_of(i)), Key::Int);
             groups.push(match rel {
-                Rel::Forward { to, .. } => key_of_ref(obj.ref_of(*to)),
-                Rel::Reverse { field, .. } => key_of_ref(obj.ref_of(*field)),
+                Rel::Forward { to, .. } => int_or_ref(*to),
+                Rel::Reverse { field, .. } => int_or_ref(*field),
                 Rel::ManyToMany { .. } => key_of(owner.as_ref().unwrap_or(&Value::Null)),
             });
             Ok(())
