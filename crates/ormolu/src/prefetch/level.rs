@@ -106,10 +106,9 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
             parent_ids.push(Some(id));
         }
         let ty = model_type_of(target)?;
-        let (mut objs, obj_keys) = fetch_level(ctx, &rel, node.query.as_deref(), ty, keys).await?;
+        let (mut objs, obj_ids) = fetch_level(ctx, &rel, node.query.as_deref(), ty, keys, &ids).await?;
         // Rows grouped by parent key id (a counting sort: one flat list, no list per key).
         let mut start = vec![0usize; uses.len() + 1];
-        let obj_ids: Vec<Option<usize>> = obj_keys.iter().map(|k| ids.get(k).copied()).collect();
         for id in obj_ids.iter().flatten() {
             start[id + 1] += 1;
         }
@@ -155,17 +154,18 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
     })
 }
 
-/// The rows of one level for these parent keys (in the order fetched), and the key of
-/// the parent each belongs to.
+/// The rows of one level for these parent keys (in the order fetched), and for each
+/// the id (in `ids`) of the parent key it belongs to, looked up as the row is read.
 async fn fetch_level<E: Executor + ?Sized>(
     ctx: &Ctx<'_, E>,
     rel: &Rel,
     base: Option<&Query>,
     ty: &'static ModelType,
     keys: Vec<Value>,
-) -> Result<(Box<dyn ObjList>, Vec<Key>)> {
+    ids: &KeyMap<usize>,
+) -> Result<(Box<dyn ObjList>, Vec<Option<usize>>)> {
     let mut objs = (ty.new_list)();
-    let mut groups: Vec<Key> = Vec::new();
+    let mut groups: Vec<Option<usize>> = Vec::new();
     if keys.is_empty() {
         return Ok((objs, groups));
     }
@@ -233,11 +233,12 @@ async fn fetch_level<E: Executor + ?Sized>(
                 attach_related(&mut *obj, &plan, &types, row)?;
             }
             let int_or_ref = |i: usize| obj.int_of(i).map_or_else(|| key_of_ref(obj.ref_of(i)), Key::Int);
-            groups.push(match rel {
+            let key = match rel {
                 Rel::Forward { to, .. } => int_or_ref(*to),
                 Rel::Reverse { field, .. } => int_or_ref(*field),
                 Rel::ManyToMany { .. } => key_of(owner.as_ref().unwrap_or(&Value::Null)),
-            });
+            };
+            groups.push(ids.get(&key).copied());
             Ok(())
         })
         .await?;
