@@ -321,6 +321,7 @@ macro_rules! int_value {
                 };
                 <$t>::try_from(i).map_err(|_| Error::Decode(format!("{i} out of range for {}", stringify!($t))))
             }
+            #[inline]
             fn from_cell(c: ValueRef<'_>) -> Result<Self> {
                 match c {
                     ValueRef::Int(i) => <$t>::try_from(i)

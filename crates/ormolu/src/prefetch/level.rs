@@ -213,9 +213,12 @@ async fn fetch_level<E: Executor + ?Sized>(
     // At least one row per key is the usual case (a first guess; the lists grow).
     objs.reserve(keys.len());
     groups.reserve(keys.len());
-    for chunk in keys.chunks(size) {
+    // One batch (the usual case) takes the keys as they are.
+    let batches: Vec<Vec<Value>> =
+        if keys.len() <= size { vec![keys] } else { keys.chunks(size).map(<[Value]>::to_vec).collect() };
+    for chunk in batches {
         let mut q = base.clone();
-        let cond = QNode::lookup(lookup.clone(), Rhs::List(chunk.to_vec())).call();
+        let cond = QNode::lookup(lookup.clone(), Rhs::List(chunk)).call();
         q.filter = std::mem::take(&mut q.filter).and(cond);
         if let Some(path) = &extra {
             q.annotations.push((PREFETCH_VAL.to_string(), Expr::Col(path.clone())));
