@@ -296,6 +296,36 @@ pub struct ModelMeta {
 }
 
 impl ModelMeta {
+    /// A model with these fields and no options (no default ordering, indexes,
+    /// constraints or many-to-many fields); the primary key is the first field marked
+    /// `primary_key` (else the first field). What `#[derive(Model)]` writes, for
+    /// code that builds metadata by hand (tests, tools).
+    ///
+    /// ```
+    /// use ormolu_core::meta::{FieldMeta, FieldType, ModelMeta};
+    /// let id = FieldMeta { primary_key: true, auto: true, ..FieldMeta::new("id", FieldType::AutoBig) };
+    /// let m = ModelMeta::new("User", "app", "users", vec![FieldMeta::new("name", FieldType::Text), id]);
+    /// assert_eq!(m.pk_field().name, "id");
+    /// assert!(m.ordering.is_empty() && m.indexes.is_empty());
+    /// ```
+    pub fn new(name: &'static str, app_label: &'static str, table: &'static str, fields: Vec<FieldMeta>) -> Self {
+        let pk = fields.iter().position(|f| f.primary_key).unwrap_or(0);
+        ModelMeta {
+            name,
+            app_label,
+            table,
+            fields,
+            pk,
+            ordering: vec![],
+            unique_together: vec![],
+            indexes: vec![],
+            constraints: vec![],
+            verbose_name: None,
+            many_to_many: vec![],
+            auto_created: false,
+        }
+    }
+
     /// The primary key field.
     pub fn pk_field(&self) -> &FieldMeta {
         &self.fields[self.pk]

@@ -60,14 +60,9 @@ thread_local! {
 /// use ormolu_core::meta::{FieldMeta, FieldType, ModelMeta};
 /// use std::sync::{Arc, LazyLock};
 ///
-/// static USER: LazyLock<ModelMeta> = LazyLock::new(|| ModelMeta {
-///     name: "User", app_label: "app", table: "users",
-///     fields: vec![
-///         FieldMeta { primary_key: true, auto: true, ..FieldMeta::new("id", FieldType::AutoBig) },
-///         FieldMeta::new("name", FieldType::Text),
-///     ],
-///     pk: 0, ordering: vec![], unique_together: vec![], indexes: vec![], constraints: vec![],
-///     verbose_name: None, many_to_many: vec![], auto_created: false,
+/// static USER: LazyLock<ModelMeta> = LazyLock::new(|| {
+///     let id = FieldMeta { primary_key: true, auto: true, ..FieldMeta::new("id", FieldType::AutoBig) };
+///     ModelMeta::new("User", "app", "users", vec![id, FieldMeta::new("name", FieldType::Text)])
 /// });
 /// let first = insert_rows_shared(&Sqlite, &USER, &[1], 2, false);
 /// assert_eq!(&*first, r#"INSERT INTO "users" ("name") VALUES (?), (?)"#);
@@ -119,23 +114,14 @@ mod tests {
     use crate::meta::{FieldMeta, FieldType};
     use std::sync::LazyLock;
 
-    static M: LazyLock<ModelMeta> = LazyLock::new(|| ModelMeta {
-        name: "Item",
-        app_label: "app",
-        table: "items",
-        fields: vec![
-            FieldMeta { primary_key: true, auto: true, ..FieldMeta::new("id", FieldType::AutoBig) },
-            FieldMeta::new("a", FieldType::Text),
-            FieldMeta::new("b", FieldType::Int),
-        ],
-        pk: 0,
-        ordering: vec![],
-        unique_together: vec![],
-        indexes: vec![],
-        constraints: vec![],
-        verbose_name: None,
-        many_to_many: vec![],
-        auto_created: false,
+    static M: LazyLock<ModelMeta> = LazyLock::new(|| {
+        let id = FieldMeta { primary_key: true, auto: true, ..FieldMeta::new("id", FieldType::AutoBig) };
+        ModelMeta::new(
+            "Item",
+            "app",
+            "items",
+            vec![id, FieldMeta::new("a", FieldType::Text), FieldMeta::new("b", FieldType::Int)],
+        )
     });
 
     #[test]

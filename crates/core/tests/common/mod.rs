@@ -11,20 +11,7 @@ use ormolu_core::meta::{FieldMeta, FieldType, ManyToManyMeta, ModelMeta, OnDelet
 /// A model of app `shop` with these fields (the first is the primary key) and default
 /// ordering, and no options.
 pub fn meta(name: &'static str, table: &'static str, fields: Vec<FieldMeta>, ordering: Vec<&'static str>) -> ModelMeta {
-    ModelMeta {
-        name,
-        app_label: "shop",
-        table,
-        fields,
-        pk: 0,
-        ordering,
-        unique_together: vec![],
-        indexes: vec![],
-        constraints: vec![],
-        verbose_name: None,
-        many_to_many: vec![],
-        auto_created: false,
-    }
+    ModelMeta { pk: 0, ordering, ..ModelMeta::new(name, "shop", table, fields) }
 }
 
 /// `id`, an auto-incremented big integer primary key.

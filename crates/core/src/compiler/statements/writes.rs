@@ -131,11 +131,7 @@ pub fn insert_rows_sql(
 /// use ormolu_core::meta::{FieldMeta, FieldType, ModelMeta};
 ///
 /// let id = FieldMeta { primary_key: true, auto: true, ..FieldMeta::new("id", FieldType::AutoBig) };
-/// let m = ModelMeta {
-///     name: "User", app_label: "app", table: "users", fields: vec![id, FieldMeta::new("name", FieldType::Text)],
-///     pk: 0, ordering: vec![], unique_together: vec![], indexes: vec![], constraints: vec![],
-///     verbose_name: None, many_to_many: vec![], auto_created: false,
-/// };
+/// let m = ModelMeta::new("User", "app", "users", vec![id, FieldMeta::new("name", FieldType::Text)]);
 /// let lite = insert_rows_text(&Sqlite, &m, &[1], 2, true);
 /// assert_eq!(lite, r#"INSERT INTO "users" ("name") VALUES (?), (?) RETURNING "id""#);
 /// let pg = insert_rows_text(&Postgres, &m, &[1], 2, false);
