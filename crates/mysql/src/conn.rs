@@ -15,9 +15,10 @@ use ormolu_core::driver::{Connection, ExecResult, Row, RowStream};
 use ormolu_core::row::{RowFn, ValueRef};
 use ormolu_core::{Error, Result, Value};
 
-use crate::decode::{Decoder, MyRow};
+use crate::decode::Decoder;
 use crate::error_map::map_error;
 use crate::params::{positional, refs_to_params, to_params};
+use crate::row::MyRow;
 
 /// One connection taken from a [`crate::MySqlPool`]; it goes back to the pool when dropped.
 ///

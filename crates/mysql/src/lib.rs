@@ -20,6 +20,8 @@
 //! - `params.rs`: ormolu values to driver parameters (durations as microseconds,
 //!   UUIDs as 32 hex digits, as Django stores them).
 //! - `decode.rs`: cells to ormolu values by column type, for both protocols.
+//! - `row.rs`: rows read in place by model and tuple decoding (integers in
+//!   registers, text moved out of the driver's row).
 //! - `error_map.rs`: driver errors to ormolu errors (integrity kind and constraint name).
 
 mod conn;
@@ -27,6 +29,7 @@ mod decode;
 mod error_map;
 mod params;
 mod pool;
+mod row;
 
 pub use conn::MySqlConnection;
 pub use pool::{connect, MySqlPool};
