@@ -227,10 +227,9 @@ async fn fetch_level<E: Executor + ?Sized>(
         let extra_at = extra.as_ref().map(|_| plan.fields.len() + q.annotations.len() - 1);
         let types = related_types(&plan)?;
         fetch_each(exec, &plan.sql, &mut |row| {
-            let owner = match extra_at {
-                Some(at) => Some(row.value(at)?),
-                None => None,
-            };
+            // A many-to-many row's owner key (the extra column), read before the
+            // model's cells are taken.
+            let owner = extra_at.map(|at| row.value(at)).transpose()?;
             let obj = objs.push_row(&plan.fields, row, 0)?;
             if !plan.related.is_empty() {
                 attach_related(&mut *obj, &plan, &types, row)?;
