@@ -2,9 +2,12 @@
 //!
 //! A workload is measured for every implementation together: after a warm-up that
 //! picks, per implementation, how many iterations fill one short sample, the
-//! samples are taken round-robin (raw, ormolu, Diesel, … , raw, ormolu, …) so that a
-//! change in the machine's load hits every implementation alike. The result is the
-//! median time per iteration.
+//! samples are taken in rounds (one sample of every implementation per round) so
+//! that a change in the machine's load hits every implementation alike. Each round
+//! runs the implementations in a new order (a seeded shuffle), so none always
+//! follows the same neighbour: what one implementation leaves behind in the process
+//! (the allocator's free lists, the server's caches) lands on all of them alike. The
+//! result is the median time per iteration.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -77,14 +80,55 @@ pub async fn medians<B: Bench>(
     }
     let samples = ((cfg.budget.as_secs_f64() / slowest_sample) as usize).clamp(cfg.min_samples, cfg.max_samples);
     let mut times: BTreeMap<Imp, Vec<f64>> = BTreeMap::new();
+    let mut order = imps.to_vec();
+    let mut rng = Shuffle::new((n as u64) ^ ((w as u64) << 32));
+    // `ORMOLU_BENCH_SAMPLES=1`: every sample on stderr, with the implementation that ran before it.
+    let dump = std::env::var_os("ORMOLU_BENCH_SAMPLES").is_some();
+    let mut prev: Option<Imp> = None;
     for _ in 0..samples {
-        for &imp in imps {
+        rng.shuffle(&mut order);
+        for &imp in &order {
             let k = iters[&imp];
             let took = b.time(imp, w, n, k).await?;
+            if dump {
+                eprintln!(
+                    "sample {} {} n={n} after {}: {:?}",
+                    w.id(),
+                    imp.name(),
+                    prev.map_or("-", Imp::name),
+                    Duration::from_secs_f64(took.as_secs_f64() / k as f64)
+                );
+            }
+            prev = Some(imp);
             times.entry(imp).or_default().push(took.as_secs_f64() / k as f64);
         }
     }
     Ok(times.into_iter().map(|(imp, v)| (imp, Duration::from_secs_f64(median(v)))).collect())
+}
+
+/// A small seeded generator (xorshift64*) for the order of each round: the same
+/// run order on every run of the report, without a dependency.
+struct Shuffle(u64);
+
+impl Shuffle {
+    fn new(seed: u64) -> Self {
+        Shuffle(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// Fisher–Yates.
+    fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            v.swap(i, j);
+        }
+    }
 }
 
 /// The median of `v` (not empty).
