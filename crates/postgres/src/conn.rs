@@ -18,7 +18,7 @@ use ormolu_core::{Error, Result, Value};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::Statement;
 
-use crate::decode::{column_names, decode_row, PgRow};
+use crate::decode::{column_names, decode_row, kinds, PgRow};
 use crate::error_map::query_error;
 use crate::params::{PgParam, PgRefParam};
 
@@ -134,8 +134,13 @@ async fn each_row<P: Args + ?Sized>(
 ) -> Result<()> {
     let rows = raw_rows(client, capacity, sql, params).await?;
     let mut rows = std::pin::pin!(rows);
+    let mut kinds_of_result = Vec::new();
     while let Some(row) = rows.next().await {
-        each(&mut PgRow(&row.map_err(|e| query_error(e, sql))?))?;
+        let row = row.map_err(|e| query_error(e, sql))?;
+        if kinds_of_result.is_empty() {
+            kinds_of_result = kinds(&row);
+        }
+        each(&mut PgRow { row: &row, kinds: &kinds_of_result })?;
     }
     Ok(())
 }

@@ -73,42 +73,89 @@ pub(crate) fn decode_row(row: &tokio_postgres::Row, columns: &Arc<[String]>) -> 
 
 /// A tokio-postgres row read in place (see [`ormolu_core::row`]): integers, floats
 /// and text without a [`Value`] in between, everything else through [`decode_cell`].
-pub(crate) struct PgRow<'r>(pub(crate) &'r tokio_postgres::Row);
+/// `kinds` are the columns' [`PgKind`]s, classified once per result ([`kinds`]).
+pub(crate) struct PgRow<'r> {
+    pub(crate) row: &'r tokio_postgres::Row,
+    pub(crate) kinds: &'r [PgKind],
+}
+
+/// The [`PgKind`] of each column of `row`'s result, to share between all its rows.
+pub(crate) fn kinds(row: &tokio_postgres::Row) -> Vec<PgKind> {
+    row.columns().iter().map(|c| classify(c.type_())).collect()
+}
+
+impl PgRow<'_> {
+    /// Cell `index`'s bytes (`None` for NULL) and kind; on failure, the driver's
+    /// error (`None`: no such cell), made into an [`Error`] by [`PgRow::raw_error`].
+    #[inline]
+    fn raw(&self, index: usize) -> Result<(Option<&[u8]>, PgKind), Option<tokio_postgres::Error>> {
+        let kind = *self.kinds.get(index).ok_or(None)?;
+        let Raw(raw) = self.row.try_get::<_, Raw<'_>>(index).map_err(Some)?;
+        Ok((raw, kind))
+    }
+
+    #[cold]
+    fn raw_error(&self, index: usize, e: Option<tokio_postgres::Error>) -> Error {
+        match e {
+            None => no_cell(index, self.row.len()),
+            Some(e) => self.decode_error(index, e),
+        }
+    }
+
+    #[cold]
+    fn decode_error(&self, index: usize, why: impl std::fmt::Display) -> Error {
+        let col = &self.row.columns()[index];
+        Error::Decode(format!("column `{}`: cannot read `{}`: {why}", col.name(), col.type_().name()))
+    }
+}
 
 impl RawRow for PgRow<'_> {
     fn len(&self) -> usize {
-        self.0.len()
+        self.row.len()
     }
 
     fn cell(&self, index: usize) -> Result<ValueRef<'_>> {
-        let col = self.0.columns().get(index).ok_or_else(|| no_cell(index, self.0.len()))?;
-        let Raw(raw) =
-            self.0.try_get::<_, Raw<'_>>(index).map_err(|e| Error::Decode(format!("column `{}`: {e}", col.name())))?;
+        let (raw, kind) = self.raw(index).map_err(|e| self.raw_error(index, e))?;
         let Some(raw) = raw else { return Ok(ValueRef::Null) };
-        let ty = col.type_();
-        let d = |e: BoxError| Error::Decode(format!("column `{}`: cannot read `{}`: {e}", col.name(), ty.name()));
-        Ok(match classify(ty) {
+        let d = |e: BoxError| self.decode_error(index, e);
+        Ok(match kind {
             PgKind::Int2 => ValueRef::Int(i16::from_sql(&Type::INT2, raw).map_err(d)?.into()),
             PgKind::Int4 => ValueRef::Int(i32::from_sql(&Type::INT4, raw).map_err(d)?.into()),
             PgKind::Int8 => ValueRef::Int(i64::from_sql(&Type::INT8, raw).map_err(d)?),
             PgKind::Float8 => ValueRef::Float(f64::from_sql(&Type::FLOAT8, raw).map_err(d)?),
             PgKind::Text => ValueRef::Text(std::str::from_utf8(raw).map_err(|e| d(e.into()))?),
             PgKind::Bytea => ValueRef::Bytes(raw),
-            _ => ValueRef::Value(
-                decode_cell(ty, raw).map_err(|why| Error::Decode(format!("column `{}`: {why}", col.name())))?,
-            ),
+            _ => {
+                let col = &self.row.columns()[index];
+                ValueRef::Value(
+                    decode_cell(col.type_(), raw)
+                        .map_err(|why| Error::Decode(format!("column `{}`: {why}", col.name())))?,
+                )
+            }
         })
     }
 
     /// A binary `int2`/`int4`/`int8` cell (the usual key cell).
     fn take_int(&mut self, index: usize) -> Option<i64> {
-        let col = self.0.columns().get(index)?;
-        let Ok(Raw(Some(raw))) = self.0.try_get::<_, Raw<'_>>(index) else { return None };
-        match classify(col.type_()) {
+        let Ok((Some(raw), kind)) = self.raw(index) else { return None };
+        match kind {
             PgKind::Int2 => i16::from_sql(&Type::INT2, raw).ok().map(i64::from),
             PgKind::Int4 => i32::from_sql(&Type::INT4, raw).ok().map(i64::from),
             PgKind::Int8 => i64::from_sql(&Type::INT8, raw).ok(),
             _ => None,
+        }
+    }
+
+    /// A text cell copied once into its `String`; other cells as `String::from_cell`.
+    fn take_text(&mut self, index: usize) -> Result<Option<String>> {
+        let (raw, kind) = self.raw(index).map_err(|e| self.raw_error(index, e))?;
+        match (raw, kind) {
+            (None, _) => Ok(None),
+            (Some(raw), PgKind::Text) => match std::str::from_utf8(raw) {
+                Ok(s) => Ok(Some(s.to_owned())),
+                Err(e) => Err(self.decode_error(index, e)),
+            },
+            _ => <String as ormolu_core::FromValue>::from_cell(self.cell(index)?).map(Some),
         }
     }
 }

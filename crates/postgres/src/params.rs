@@ -34,7 +34,8 @@ impl ToSql for PgParam<'_> {
         }
         let encoded = match (self.0, ty.kind()) {
             (Value::Array(items), Kind::Array(elem)) => {
-                crate::array::encode(items, elem, out, |v, buf| encode(v, classify(elem), buf))
+                let kind = classify(elem);
+                crate::array::encode(items, elem, out, |v, buf| encode(v, kind, buf))
             }
             (v, _) => encode(v, classify(ty), out),
         };
