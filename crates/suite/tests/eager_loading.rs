@@ -1,7 +1,8 @@
 //! Eager loading and many-to-many managers on SQLite, PostgreSQL and MariaDB:
 //! `select_related` (nested, nullable, with only/filter/order/slice), `prefetch_related`
 //! (forward and reverse foreign keys, many-to-many both ways, nested paths, `Prefetch`
-//! with a queryset and `to_attr`, `IN` batches), query counts (2 queries, not N+1),
+//! with a queryset and `to_attr`, `IN` batches, grouping by dense, sparse, text and
+//! NULL keys), query counts (2 queries, not N+1),
 //! and the managers on the relation fields (`add`, `remove`, `clear`, `set`, `create`,
 //! `through_defaults`, unsaved instances).
 
@@ -166,6 +167,34 @@ pub struct Enrollment {
     pub grade: i32,
 }
 
+/// A shelf, known by its code: `Book.shelf` points at the code (`to_field`), so
+/// prefetching groups by text keys.
+#[derive(Model, Debug, Clone, Default, PartialEq)]
+#[ormolu(table = "eg_shelf")]
+pub struct Shelf {
+    /// Primary key.
+    pub id: Auto<i64>,
+    /// The code books point at.
+    #[ormolu(max_length = 10, unique)]
+    pub code: String,
+    /// `Book.shelf` seen from here.
+    pub books: RelatedSet<Book>,
+}
+
+/// A book on a shelf (by the shelf's code).
+#[derive(Model, Debug, Clone, Default, PartialEq)]
+#[ormolu(table = "eg_book")]
+pub struct Book {
+    /// Primary key.
+    pub id: Auto<i64>,
+    /// The shelf, by code.
+    #[ormolu(to_field = "code", related_name = "books")]
+    pub shelf: ForeignKey<Shelf>,
+    /// Title.
+    #[ormolu(max_length = 50)]
+    pub title: String,
+}
+
 fn all_models() -> Vec<&'static ModelMeta> {
     let through = |m: &'static ModelMeta, f: &str| (m.many_to_many(f).unwrap().through)();
     vec![
@@ -181,6 +210,8 @@ fn all_models() -> Vec<&'static ModelMeta> {
         Comment::meta(),
         Course::meta(),
         Enrollment::meta(),
+        Shelf::meta(),
+        Book::meta(),
     ]
 }
 
@@ -354,6 +385,41 @@ backend_tests! {
         // An unknown name says what is valid.
         let err = User::objects().prefetch_related(["order"]).all(db).await.unwrap_err().to_string();
         assert!(err.contains("Cannot find 'order'") && err.contains("orders"), "{err}");
+    }
+
+    async fn prefetch_groups_by_sparse_text_and_null_keys(db) {
+        ormolu::schema::create_tables(db, &all_models()).await.unwrap();
+        // Integer keys far apart (not a dense range): grouped through a hash map.
+        let near = user(db, "near").await;
+        let far = User { id: Auto::new(5_000_000_000), username: "far".into(), ..Default::default() };
+        let far = User::objects().create(db, far).await.unwrap();
+        for (u, total) in [(&near, 1), (&far, 2), (&near, 3)] {
+            Order::objects().create(db, Order { user: u.into(), total, ..Default::default() }).await.unwrap();
+        }
+        let users = User::objects().prefetch_related(["orders"]).order_by(["username"]).all(db).await.unwrap();
+        let totals = |u: &User| u.orders.get().unwrap().iter().map(|o| o.total).collect::<Vec<_>>();
+        assert_eq!(users.iter().map(totals).collect::<Vec<_>>(), [vec![2], vec![1, 3]]);
+        let orders = Order::objects().prefetch_related(["user"]).order_by(["total"]).all(db).await.unwrap();
+        let owners: Vec<&str> = orders.iter().map(|o| o.user.get().unwrap().username.as_str()).collect();
+        assert_eq!(owners, ["near", "far", "near"]);
+        // Text keys (`to_field` on a code), both ways.
+        for code in ["b2", "a1", "empty"] {
+            Shelf::objects().create(db, Shelf { code: code.into(), ..Default::default() }).await.unwrap();
+        }
+        for (code, title) in [("a1", "x"), ("b2", "y"), ("a1", "z")] {
+            let book = Book { shelf: ForeignKey::new(code), title: title.into(), ..Default::default() };
+            Book::objects().create(db, book).await.unwrap();
+        }
+        let shelves = Shelf::objects().prefetch_related(["books"]).order_by(["code"]).all(db).await.unwrap();
+        let titles = |s: &Shelf| names(s.books.get().unwrap(), |b| b.title.clone());
+        assert_eq!(shelves.iter().map(titles).collect::<Vec<_>>(), [vec!["x", "z"], vec!["y"], vec![]]);
+        let books = Book::objects().prefetch_related(["shelf"]).order_by(["title"]).all(db).await.unwrap();
+        assert_eq!(names(&books, |b| b.shelf.get().unwrap().code.clone()), ["a1", "b2", "a1"]);
+        // NULL keys: a post without an author holds none.
+        blog_rows(db).await;
+        let posts = Post::objects().prefetch_related(["author"]).order_by(["title"]).all(db).await.unwrap();
+        let authors = names(&posts, |p| p.author.as_ref().and_then(|a| a.get()).map_or("-".into(), |a| a.name.clone()));
+        assert_eq!(authors, ["joe", "-", "kim"]);
     }
 
     async fn prefetch_many_to_many_both_ways(db) {

@@ -11,9 +11,10 @@ use ormolu_core::{Error, Result, Value};
 
 use super::cache::PrefetchCache;
 use super::decode::{attach_related, related_types};
+use super::key_index::KeyIndex;
 use super::relation::{destination, resolve, Rel};
 use super::tree::Node;
-use crate::erased::{key_of, key_of_ref, model_type_of, AnyModel, Key, KeyMap, ModelType, ObjList};
+use crate::erased::{key_of, key_of_ref, model_type_of, AnyModel, Key, ModelType, ObjList};
 use crate::executor::{fetch_each, Executor};
 
 /// The name of the extra column carrying a many-to-many row's owner key.
@@ -77,7 +78,19 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
         };
         // Each distinct parent key gets an id (its position in `keys`); `uses` counts
         // the parents holding it, so the last one takes the rows instead of copies.
-        let mut ids: KeyMap<usize> = KeyMap::with_capacity_and_hasher(parents.len(), Default::default());
+        // The span of the integer keys decides how ids are looked up (`KeyIndex`).
+        let mut span: Option<(i64, i64)> = None;
+        for p in parents.iter() {
+            match p.int_of(key_field) {
+                Some(n) => span = Some(span.map_or((n, n), |(lo, hi)| (lo.min(n), hi.max(n)))),
+                None if p.ref_of(key_field).is_null() => {}
+                None => {
+                    span = None;
+                    break;
+                }
+            }
+        }
+        let mut ids = KeyIndex::new(span, parents.len());
         let mut keys: Vec<Value> = Vec::with_capacity(parents.len());
         let mut uses: Vec<usize> = Vec::with_capacity(parents.len());
         let mut parent_ids: Vec<Option<usize>> = Vec::with_capacity(parents.len());
@@ -94,14 +107,11 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
                     (key_of_ref(k.clone()), k.into_value())
                 }
             };
-            let id = match ids.entry(key) {
-                std::collections::hash_map::Entry::Occupied(e) => *e.get(),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    keys.push(value);
-                    uses.push(0);
-                    *e.insert(keys.len() - 1)
-                }
-            };
+            let (id, new) = ids.id_or_insert(key, keys.len());
+            if new {
+                keys.push(value);
+                uses.push(0);
+            }
             uses[id] += 1;
             parent_ids.push(Some(id));
         }
@@ -162,7 +172,7 @@ async fn fetch_level<E: Executor + ?Sized>(
     base: Option<&Query>,
     ty: &'static ModelType,
     keys: Vec<Value>,
-    ids: &KeyMap<usize>,
+    ids: &KeyIndex,
 ) -> Result<(Box<dyn ObjList>, Vec<Option<usize>>)> {
     let mut objs = (ty.new_list)();
     let mut groups: Vec<Option<usize>> = Vec::new();
@@ -234,13 +244,15 @@ async fn fetch_level<E: Executor + ?Sized>(
             if !plan.related.is_empty() {
                 attach_related(&mut *obj, &plan, &types, row)?;
             }
-            let int_or_ref = |i: usize| obj.int_of(i).map_or_else(|| key_of_ref(obj.ref_of(i)), Key::Int);
-            let key = match rel {
-                Rel::Forward { to, .. } => int_or_ref(*to),
-                Rel::Reverse { field, .. } => int_or_ref(*field),
-                Rel::ManyToMany { .. } => key_of(owner.as_ref().unwrap_or(&Value::Null)),
+            let id_of = |i: usize| match obj.int_of(i) {
+                Some(n) => ids.get_int(n),
+                None => ids.get(&key_of_ref(obj.ref_of(i))),
             };
-            groups.push(ids.get(&key).copied());
+            groups.push(match rel {
+                Rel::Forward { to, .. } => id_of(*to),
+                Rel::Reverse { field, .. } => id_of(*field),
+                Rel::ManyToMany { .. } => ids.get(&key_of(owner.as_ref().unwrap_or(&Value::Null))),
+            });
             Ok(())
         })
         .await?;

@@ -48,6 +48,7 @@
 
 mod cache;
 mod decode;
+mod key_index;
 mod level;
 mod relation;
 mod tree;
