@@ -17,6 +17,7 @@ use ormolu_core::{Error, Result, Value};
 
 use crate::decode::Decoder;
 use crate::error_map::map_error;
+use crate::hot::Lease;
 use crate::params::{positional, refs_to_params, to_params};
 use crate::row::MyRow;
 
@@ -26,7 +27,7 @@ use crate::row::MyRow;
 /// is reset on its way back (rolled back, session settings applied again), so the
 /// next user never inherits it.
 pub struct MySqlConnection {
-    conn: Conn,
+    conn: Lease,
     dialect: &'static dyn Dialect,
     /// Whether the driver caches prepared statements (capacity > 0).
     cached: bool,
@@ -41,7 +42,7 @@ impl std::fmt::Debug for MySqlConnection {
 }
 
 impl MySqlConnection {
-    pub(crate) fn new(conn: Conn, dialect: &'static dyn Dialect, cached: bool) -> Self {
+    pub(crate) fn new(conn: Lease, dialect: &'static dyn Dialect, cached: bool) -> Self {
         MySqlConnection { conn, dialect, cached, to_close: Vec::new() }
     }
 
@@ -67,6 +68,7 @@ impl MySqlConnection {
     /// Runs a statement with converted parameters; without any, unprepared.
     async fn execute_my(&mut self, sql: &str, params: Vec<My>) -> Result<ExecResult> {
         tracing::debug!(target: "ormolu::sql", sql, params = params.len(), "execute");
+        self.conn.reusable = false;
         let done = if params.is_empty() {
             self.close_uncached().await?;
             self.conn.query_drop(sql).await
@@ -81,6 +83,7 @@ impl MySqlConnection {
             last_insert_id: (id != 0).then(|| i64::try_from(id).unwrap_or(i64::MAX)),
         };
         self.close_uncached().await?;
+        self.conn.reusable = true;
         Ok(done)
     }
 
@@ -89,10 +92,13 @@ impl MySqlConnection {
     /// repeated query is parsed once.
     async fn query_each_my(&mut self, sql: &str, params: Vec<My>, each: &mut RowFn<'_>) -> Result<()> {
         tracing::debug!(target: "ormolu::sql", sql, params = params.len(), "query");
+        self.conn.reusable = false;
         let (stmt, params) = self.prepare(sql, params).await?;
         let result = self.conn.exec_iter(stmt, params).await.map_err(|e| map_error(e, sql))?;
         each_row(result, sql, each).await?;
-        self.close_uncached().await
+        self.close_uncached().await?;
+        self.conn.reusable = true;
+        Ok(())
     }
 
     /// Closes the statements that the cache does not keep.
@@ -104,7 +110,10 @@ impl MySqlConnection {
     }
 
     /// The underlying `mysql_async` connection, for what ormolu does not cover.
+    /// (What is done with it is unknown to ormolu: the connection then goes back
+    /// through the driver's pool, which checks it.)
     pub fn inner_mut(&mut self) -> &mut Conn {
+        self.conn.reusable = false;
         &mut self.conn
     }
 
@@ -124,6 +133,7 @@ impl Drop for MySqlConnection {
         if self.in_transaction() || !self.to_close.is_empty() {
             // COM_RESET_CONNECTION rolls back, frees statements and re-runs the session setup.
             self.conn.reset_connection(true);
+            self.conn.reusable = false;
         }
     }
 }
@@ -194,6 +204,7 @@ impl Connection for MySqlConnection {
 
     async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         tracing::debug!(target: "ormolu::sql", sql, params = params.len(), "query");
+        self.conn.reusable = false;
         let rows = if params.is_empty() {
             self.close_uncached().await?;
             let result = self.conn.query_iter(sql).await.map_err(|e| map_error(e, sql))?;
@@ -205,6 +216,7 @@ impl Connection for MySqlConnection {
             collect(result, sql).await?
         };
         self.close_uncached().await?;
+        self.conn.reusable = true;
         Ok(rows)
     }
 
@@ -215,6 +227,8 @@ impl Connection for MySqlConnection {
 
     fn stream<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> RowStream<'a> {
         tracing::debug!(target: "ormolu::sql", sql, params = params.len(), "stream");
+        // Left to the driver's pool afterwards: the stream may be dropped midway.
+        self.conn.reusable = false;
         let start = async move {
             if params.is_empty() {
                 self.close_uncached().await?;
@@ -233,12 +247,18 @@ impl Connection for MySqlConnection {
 
     async fn batch(&mut self, sql: &str) -> Result<()> {
         tracing::debug!(target: "ormolu::sql", sql, "batch");
+        self.conn.reusable = false;
         self.close_uncached().await?;
-        self.conn.query_drop(sql).await.map_err(|e| map_error(e, sql))
+        self.conn.query_drop(sql).await.map_err(|e| map_error(e, sql))?;
+        self.conn.reusable = true;
+        Ok(())
     }
 
     async fn ping(&mut self) -> Result<()> {
+        self.conn.reusable = false;
         self.close_uncached().await?;
-        self.conn.ping().await.map_err(|e| map_error(e, "/* ping */"))
+        self.conn.ping().await.map_err(|e| map_error(e, "/* ping */"))?;
+        self.conn.reusable = true;
+        Ok(())
     }
 }

@@ -17,6 +17,8 @@
 //! - `pool.rs`: [`connect`] (URL and pool options, session setup: UTC time zone,
 //!   strict mode, found rows; server detection) and [`MySqlPool`].
 //! - `conn.rs`: [`MySqlConnection`]: execute, query, stream, batch, ping.
+//! - `hot.rs`: connections given back clean go straight to the next checkout
+//!   (one warm connection for back-to-back queries), else to the driver's pool.
 //! - `params.rs`: ormolu values to driver parameters (durations as microseconds,
 //!   UUIDs as 32 hex digits, as Django stores them).
 //! - `decode.rs`: cells to ormolu values by column type, for both protocols.
@@ -27,6 +29,7 @@
 mod conn;
 mod decode;
 mod error_map;
+mod hot;
 mod params;
 mod pool;
 mod row;

@@ -1,6 +1,7 @@
 //! [`connect`] and [`MySqlPool`]: ormolu's [`Pool`] over `mysql_async`'s own pool.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use mysql_async::prelude::Queryable;
@@ -11,6 +12,7 @@ use ormolu_core::{Error, Result};
 
 use crate::conn::MySqlConnection;
 use crate::error_map::{map_connect_error, map_error};
+use crate::hot::{Hot, Lease};
 
 /// Run on every new connection and after every reset: UTC session time zone (aware
 /// datetimes are bound as naive UTC) and strict mode (bad values fail, not truncate).
@@ -20,13 +22,15 @@ const SESSION_SETUP: &str = "SET SESSION time_zone = '+00:00', SESSION sql_mode 
 
 /// A pool of connections to one MySQL or MariaDB database.
 ///
-/// Cloning is cheap: clones share the connections.
+/// Cloning is cheap: clones share the connections. A connection given back clean is
+/// handed to the next checkout directly for up to a second (see `hot.rs`), so
+/// back-to-back queries run on one warm connection.
 #[derive(Clone)]
 pub struct MySqlPool {
     pool: mysql_async::Pool,
     dialect: &'static dyn Dialect,
     opts: PoolOptions,
-    closed: std::sync::Arc<AtomicBool>,
+    hot: Arc<Hot>,
 }
 
 impl std::fmt::Debug for MySqlPool {
@@ -34,7 +38,7 @@ impl std::fmt::Debug for MySqlPool {
         f.debug_struct("MySqlPool")
             .field("dialect", &self.dialect.name())
             .field("opts", &self.opts)
-            .field("closed", &self.closed.load(Ordering::Relaxed))
+            .field("closed", &self.hot.closed.load(Ordering::Relaxed))
             .finish()
     }
 }
@@ -103,17 +107,22 @@ pub async fn connect(url: &str, opts: PoolOptions) -> Result<MySqlPool> {
     let version: Option<String> = conn.query_first(sql).await.map_err(|e| map_error(e, sql))?;
     drop(conn);
     let dialect: &'static dyn Dialect = if version.unwrap_or_default().contains("MariaDB") { &MariaDb } else { &MySql };
-    Ok(MySqlPool { pool, dialect, opts, closed: std::sync::Arc::new(AtomicBool::new(false)) })
+    Ok(MySqlPool { pool, dialect, opts, hot: Arc::default() })
 }
 
 impl MySqlPool {
     /// Takes a connection, waiting at most the acquire timeout ([`Error::Pool`] after it).
     pub async fn get(&self) -> Result<MySqlConnection> {
-        if self.closed.load(Ordering::Acquire) {
+        if self.hot.closed.load(Ordering::Acquire) {
             return Err(Error::Pool("the pool is closed".into()));
         }
+        let cached = self.opts.statement_cache_capacity > 0;
+        let (_checkout, hot) = self.hot.checkout();
+        if let Some(conn) = hot {
+            return Ok(MySqlConnection::new(Lease::new(conn, Arc::clone(&self.hot)), self.dialect, cached));
+        }
         match tokio::time::timeout(self.opts.acquire_timeout, self.pool.get_conn()).await {
-            Ok(Ok(conn)) => Ok(MySqlConnection::new(conn, self.dialect, self.opts.statement_cache_capacity > 0)),
+            Ok(Ok(conn)) => Ok(MySqlConnection::new(Lease::new(conn, Arc::clone(&self.hot)), self.dialect, cached)),
             Ok(Err(e)) => Err(map_connect_error(e)),
             Err(_) => Err(Error::Pool(format!(
                 "no connection free within acquire_timeout ({:?}, max {} connections)",
@@ -139,7 +148,8 @@ impl MySqlPool {
 
     /// Closes the pool and waits until every connection is returned and closed.
     pub async fn disconnect(&self) -> Result<()> {
-        self.closed.store(true, Ordering::Release);
+        self.hot.closed.store(true, Ordering::Release);
+        self.hot.drain();
         self.pool.clone().disconnect().await.map_err(map_connect_error)
     }
 }
@@ -157,7 +167,8 @@ impl Pool for MySqlPool {
     /// Refuses new connections at once; the open ones are closed in the background
     /// as they come back (use [`MySqlPool::disconnect`] to wait for that).
     fn close(&self) {
-        if !self.closed.swap(true, Ordering::AcqRel) {
+        if !self.hot.closed.swap(true, Ordering::AcqRel) {
+            self.hot.drain();
             if let Ok(rt) = tokio::runtime::Handle::try_current() {
                 let pool = self.pool.clone();
                 rt.spawn(async move {

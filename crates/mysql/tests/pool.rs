@@ -1,4 +1,5 @@
-//! connect and the pool: server detection, fast failure, acquire timeout, close.
+//! connect and the pool: server detection, fast failure, acquire timeout, close,
+//! the connection given back last handed out next, waiters not starved.
 mod common;
 
 use std::time::{Duration, Instant};
@@ -68,4 +69,52 @@ async fn closed_pool_refuses_connections() {
     pool.acquire().await.unwrap().ping().await.unwrap();
     pool.close();
     assert!(matches!(pool.acquire().await.err().expect("an error"), Error::Pool(_)));
+}
+
+async fn connection_id(c: &mut dyn ormolu_core::driver::Connection) -> Value {
+    c.query("SELECT CONNECTION_ID()", &[]).await.unwrap().remove(0).values.remove(0)
+}
+
+#[tokio::test]
+async fn back_to_back_checkouts_reuse_one_connection() {
+    let pool = ormolu_mysql::connect(&common::base_url(), PoolOptions::default()).await.unwrap();
+    // Two connections out at once, then one at a time: always the one given back last.
+    let (mut a, mut b) = (pool.acquire().await.unwrap(), pool.acquire().await.unwrap());
+    let (id_a, id_b) = (connection_id(&mut *a).await, connection_id(&mut *b).await);
+    assert_ne!(id_a, id_b);
+    drop(a);
+    drop(b);
+    for _ in 0..5 {
+        let mut c = pool.acquire().await.unwrap();
+        assert_eq!(connection_id(&mut *c).await, id_b);
+    }
+    // A failed command (here a server error) sends the connection through the
+    // driver's pool, which checks it; the pool keeps working.
+    let mut c = pool.acquire().await.unwrap();
+    assert!(c.query("SELEC 1", &[]).await.is_err());
+    drop(c);
+    for _ in 0..3 {
+        pool.acquire().await.unwrap().ping().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_waiting_checkout_gets_the_connection_given_back() {
+    let opts = PoolOptions { max_size: 1, acquire_timeout: Duration::from_secs(10), ..PoolOptions::default() };
+    let pool = ormolu_mysql::connect(&common::base_url(), opts).await.unwrap();
+    let mut held = pool.acquire().await.unwrap();
+    held.ping().await.unwrap();
+    let waiter = {
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            let start = Instant::now();
+            pool.acquire().await.unwrap().ping().await.unwrap();
+            start.elapsed()
+        })
+    };
+    // Let the waiter reach the driver's pool, then give the connection back.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    drop(held);
+    let waited = tokio::time::timeout(Duration::from_secs(5), waiter).await.expect("not starved").unwrap();
+    assert!(waited < Duration::from_secs(2), "{waited:?}");
 }

@@ -7,7 +7,7 @@
 //! [`tokio_postgres::Config`]. Connections are made without TLS.
 
 use async_trait::async_trait;
-use deadpool_postgres::{Manager, ManagerConfig, PoolError, RecyclingMethod, Runtime};
+use deadpool_postgres::{Manager, ManagerConfig, PoolError, QueueMode, RecyclingMethod, Runtime};
 use ormolu_core::dialect::{Dialect, Postgres};
 use ormolu_core::driver::{Connection, Pool, PoolOptions};
 use ormolu_core::{Error, Result};
@@ -43,6 +43,9 @@ pub async fn connect(url: &str, opts: PoolOptions) -> Result<PgPool> {
         .max_size(opts.max_size.max(1))
         .wait_timeout(Some(opts.acquire_timeout))
         .create_timeout(Some(opts.connect_timeout))
+        // The connection returned last is handed out first: its server process and
+        // its cached statements are warm, and the others can sit idle.
+        .queue_mode(QueueMode::Lifo)
         .runtime(Runtime::Tokio1)
         .build()
         .map_err(|e| Error::Config(format!("cannot build the PostgreSQL pool: {e}")))?;
