@@ -39,12 +39,14 @@ impl Config {
         min_samples: 9,
         max_samples: 60,
     };
-    /// The full run: about a second per implementation and size.
+    /// The full run: about a second per implementation and size; at least 31 rounds,
+    /// so that the 10 000-row sizes (where the slowest peer's samples set the number
+    /// of rounds) still get a median that one noisy stretch cannot move.
     pub const FULL: Config = Config {
         warmup: Duration::from_millis(200),
         sample: Duration::from_millis(5),
         budget: Duration::from_millis(800),
-        min_samples: 15,
+        min_samples: 31,
         max_samples: 150,
     };
 }
