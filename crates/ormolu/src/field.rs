@@ -70,46 +70,33 @@ pub trait FieldValue: Sized + Clone + Default + Send + Sync + 'static {
 }
 
 /// Integers and floats: lent as the plain [`ValueRef`] cells (no [`Value`] to drop).
-/// Integers are read with [`RawRow::take_int`] first (`from_int`: the conversion of
-/// such a cell; `None` for floats).
+/// Integers are read with [`RawRow::take_int`] first.
 macro_rules! number_field {
-    ($($t:ty => $ft:ident as $cell:ident($conv:ty), from_int: $from_int:expr);* $(;)?) => {$(
+    ($($t:ty => $ft:ident as $cell:ident($conv:ty), int: $int:literal);* $(;)?) => {$(
         impl FieldValue for $t {
             const TYPE: FieldType = FieldType::$ft;
             fn to_db(&self) -> Value { self.to_value() }
             fn from_db(v: Value) -> Result<Self> { <$t as FromValue>::from_value(v) }
             fn from_cell(c: ValueRef<'_>) -> Result<Self> { <$t as FromValue>::from_cell(c) }
             fn read(row: &mut dyn RawRow, index: usize) -> Result<Self> {
-                let from_int: Option<fn(i64) -> Result<$t>> = $from_int;
-                if let Some((f, n)) = from_int.and_then(|f| Some((f, row.take_int(index)?))) {
-                    return f(n);
+                match if $int { row.take_int(index) } else { None } {
+                    Some(n) => <$t as FromValue>::from_cell(ValueRef::Int(n)),
+                    None => <$t as FromValue>::from_cell(row.take_cell(index)?),
                 }
-                <$t as FromValue>::from_cell(row.take_cell(index)?)
             }
             fn read_opt(row: &mut dyn RawRow, index: usize) -> Result<Option<Self>> {
-                let from_int: Option<fn(i64) -> Result<$t>> = $from_int;
-                if let Some((f, n)) = from_int.and_then(|f| Some((f, row.take_int(index)?))) {
-                    return f(n).map(Some);
+                match if $int { row.take_int(index) } else { None } {
+                    Some(n) => <$t as FromValue>::from_cell(ValueRef::Int(n)).map(Some),
+                    None => <Option<$t> as FromValue>::from_cell(row.take_cell(index)?),
                 }
-                <Option<$t> as FromValue>::from_cell(row.take_cell(index)?)
             }
             fn to_ref(&self) -> ValueRef<'_> { ValueRef::$cell(<$conv>::from(*self)) }
         }
     )*};
 }
-
-/// An integer cell as `T`, or the error `FromValue` gives for one out of range.
-#[inline]
-fn int_cell<T: TryFrom<i64>>(n: i64) -> Result<T> {
-    T::try_from(n)
-        .map_err(|_| ormolu_core::Error::Decode(format!("{n} out of range for {}", std::any::type_name::<T>())))
-}
-
-number_field!(i16 => SmallInt as Int(i64), from_int: Some(int_cell::<i16>);
-    i32 => Int as Int(i64), from_int: Some(int_cell::<i32>);
-    i64 => BigInt as Int(i64), from_int: Some(int_cell::<i64>);
-    f32 => Float as Float(f64), from_int: None;
-    f64 => Double as Float(f64), from_int: None);
+number_field!(i16 => SmallInt as Int(i64), int: true; i32 => Int as Int(i64), int: true;
+    i64 => BigInt as Int(i64), int: true; f32 => Float as Float(f64), int: false;
+    f64 => Double as Float(f64), int: false);
 
 /// The built-in fields: stored as their own [`Value`] variant. Those given a
 /// [`ValueRef`] variant (`as Text`, `as Bytes`) own a buffer, which
