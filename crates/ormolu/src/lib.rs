@@ -143,6 +143,7 @@ pub mod prefetch;
 mod q;
 pub mod queryset;
 mod relations;
+mod rows_hint;
 pub mod schema;
 pub mod testing;
 mod transaction;

@@ -16,6 +16,7 @@ use super::relation::{destination, resolve, Rel};
 use super::tree::Node;
 use crate::erased::{key_of, key_of_ref, model_type_of, AnyModel, Key, ModelType, ObjList};
 use crate::executor::{fetch_each, Executor};
+use crate::rows_hint::RowsHint;
 
 /// The name of the extra column carrying a many-to-many row's owner key.
 const PREFETCH_VAL: &str = "_prefetch_related_val";
@@ -236,6 +237,11 @@ async fn fetch_level<E: Executor + ?Sized>(
         let plan = Compiler::new(d, &q).select()?;
         let extra_at = extra.as_ref().map(|_| plan.fields.len() + q.annotations.len() - 1);
         let types = related_types(&plan)?;
+        // Room for as many rows as this statement returned last time.
+        let hint = RowsHint::of(&plan.sql.sql);
+        let (guess, before) = (hint.guess(), groups.len());
+        objs.reserve(guess);
+        groups.reserve(guess);
         fetch_each(exec, &plan.sql, &mut |row| {
             // A many-to-many row's owner key (the extra column), read before the
             // model's cells are taken.
@@ -256,6 +262,7 @@ async fn fetch_level<E: Executor + ?Sized>(
             Ok(())
         })
         .await?;
+        hint.record(groups.len() - before);
     }
     Ok((objs, groups))
 }

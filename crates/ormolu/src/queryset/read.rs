@@ -16,6 +16,7 @@ use crate::executor::{fetch, fetch_each, Executor};
 use crate::model::Model;
 use crate::prefetch::{attach_related, related_types};
 use crate::q::IntoQ;
+use crate::rows_hint::RowsHint;
 
 /// One model row of `plan` read in place, with its `select_related()` objects (`types`:
 /// their registered types) stored in its relation fields.
@@ -47,7 +48,8 @@ impl<M: Model> QuerySet<M> {
         self.check_for_update(exec)?;
         let plan = self.plan(exec.dialect())?;
         let types = related_types(&plan)?;
-        let mut out = Vec::new();
+        let hint = RowsHint::of(&plan.sql.sql);
+        let mut out = hint.list();
         if plan.related.is_empty() {
             // The object goes straight from `from_row` into the list.
             fetch_each(exec, &plan.sql, &mut |row| {
@@ -62,6 +64,7 @@ impl<M: Model> QuerySet<M> {
             })
             .await?;
         }
+        hint.finish(&mut out);
         Ok(out)
     }
 

@@ -12,6 +12,7 @@ use super::QuerySet;
 use crate::executor::{fetch, fetch_each, Executor};
 use crate::model::Model;
 use crate::q::IntoQ;
+use crate::rows_hint::RowsHint;
 
 /// One `values()` row: named cells (Django's dict).
 pub type ValuesRow = Row;
@@ -164,12 +165,14 @@ impl<M: Model, R: FromRow> ValuesQuerySet<M, R> {
         self.qs.check_for_update(exec)?;
         let plan = self.qs.plan(exec.dialect())?;
         if R::IN_PLACE {
-            let mut out = Vec::new();
+            let hint = RowsHint::of(&plan.sql.sql);
+            let mut out = hint.list();
             fetch_each(exec, &plan.sql, &mut |row| {
                 out.push(R::from_raw(row, &plan.types)?);
                 Ok(())
             })
             .await?;
+            hint.finish(&mut out);
             return Ok(out);
         }
         let rows = fetch(exec, &plan.sql).await?;
