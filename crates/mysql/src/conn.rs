@@ -19,7 +19,7 @@ use crate::decode::Decoder;
 use crate::error_map::map_error;
 use crate::hot::Lease;
 use crate::params::{positional, refs_to_params, to_params};
-use crate::row::MyRow;
+use crate::row::{kinds, MyRow};
 
 /// One connection taken from a [`crate::MySqlPool`]; it goes back to the pool when dropped.
 ///
@@ -160,9 +160,10 @@ where
     let Some(columns) = result.columns() else {
         return result.drop_result().await.map_err(|e| map_error(e, sql));
     };
+    let kinds = kinds(&columns);
     while let Some(row) = result.next().await.map_err(|e| map_error(e, sql))? {
         let mut cells = row.unwrap_raw();
-        each(&mut MyRow { cells: &mut cells, columns: &columns })?;
+        each(&mut MyRow { cells: &mut cells, columns: &columns, kinds: &kinds })?;
     }
     result.drop_result().await.map_err(|e| map_error(e, sql))
 }

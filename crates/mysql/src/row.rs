@@ -18,6 +18,43 @@ use crate::decode::{decode, is_text, text, BINARY_CHARSET};
 pub(crate) struct MyRow<'r> {
     pub(crate) cells: &'r mut [Option<My>],
     pub(crate) columns: &'r [Column],
+    /// How each column is read ([`kinds`] of `columns`, decided once per result).
+    pub(crate) kinds: &'r [Kind],
+}
+
+/// How [`MyRow`] reads the cells of one column, decided once per result set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A signed integer column: binary-protocol cells are `Int`.
+    Int,
+    /// An unsigned integer column: `Int` cells up to `i64::MAX` (larger ones are `UInt`).
+    UInt,
+    /// A text column (not a binary one): cells are UTF-8 bytes.
+    Text,
+    /// Anything else, read through [`decode`].
+    Other,
+}
+
+/// The [`Kind`] of each column.
+pub(crate) fn kinds(columns: &[Column]) -> Vec<Kind> {
+    columns
+        .iter()
+        .map(|col| match col.column_type() {
+            T::MYSQL_TYPE_TINY
+            | T::MYSQL_TYPE_SHORT
+            | T::MYSQL_TYPE_INT24
+            | T::MYSQL_TYPE_LONG
+            | T::MYSQL_TYPE_LONGLONG => {
+                if col.flags().contains(mysql_async::consts::ColumnFlags::UNSIGNED_FLAG) {
+                    Kind::UInt
+                } else {
+                    Kind::Int
+                }
+            }
+            t if is_text(t) && col.character_set() != BINARY_CHARSET => Kind::Text,
+            _ => Kind::Other,
+        })
+        .collect()
 }
 
 /// The error for a cell [`RawRow::take_cell`] has already moved out.
@@ -68,54 +105,44 @@ impl RawRow for MyRow<'_> {
     /// Text is moved out of the driver's row into the value (no copy), as the raw
     /// driver's own `FromRow` does; other cells are read as [`RawRow::cell`] does.
     fn take_cell(&mut self, index: usize) -> Result<ValueRef<'_>> {
-        let Some(col) = self.text_column(index)? else { return self.cell(index) };
+        if self.kinds.get(index) != Some(&Kind::Text) {
+            return self.cell(index);
+        }
         Ok(match self.take_raw(index)? {
             My::Bytes(b) => ValueRef::Value(Value::Text(text(b)?)),
             My::NULL => ValueRef::Null,
-            other => ValueRef::Value(decode(col, other)?),
+            other => ValueRef::Value(decode(&self.columns[index], other)?),
         })
     }
 
     /// A binary-protocol integer of an integer column (the usual key cell).
     fn take_int(&mut self, index: usize) -> Option<i64> {
-        let (Some(col), Some(Some(My::Int(i)))) = (self.columns.get(index), self.cells.get(index)) else {
-            return None;
-        };
-        let int_column = matches!(
-            col.column_type(),
-            T::MYSQL_TYPE_TINY
-                | T::MYSQL_TYPE_SHORT
-                | T::MYSQL_TYPE_INT24
-                | T::MYSQL_TYPE_LONG
-                | T::MYSQL_TYPE_LONGLONG
-        );
-        let unsigned = col.flags().contains(mysql_async::consts::ColumnFlags::UNSIGNED_FLAG);
-        (int_column && (!unsigned || *i >= 0)).then_some(*i)
+        match (self.kinds.get(index), self.cells.get(index)) {
+            (Some(Kind::Int), Some(Some(My::Int(i)))) => Some(*i),
+            (Some(Kind::UInt), Some(Some(My::Int(i)))) if *i >= 0 => Some(*i),
+            _ => None,
+        }
     }
 
     /// Text moved out of the driver's row as it is, without a [`ValueRef`].
     fn take_text(&mut self, index: usize) -> Result<Option<String>> {
-        let Some(col) = self.text_column(index)? else {
-            let c = self.cell(index)?;
-            return if c.is_null() { Ok(None) } else { String::from_cell(c).map(Some) };
-        };
-        match self.take_raw(index)? {
-            My::Bytes(b) => text(b).map(Some),
-            My::NULL => Ok(None),
-            other => String::from_value(decode(col, other)?).map(Some),
+        if self.kinds.get(index) == Some(&Kind::Text) {
+            match self.take_raw(index)? {
+                My::Bytes(b) => return text(b).map(Some),
+                My::NULL => return Ok(None),
+                other => return String::from_value(decode(&self.columns[index], other)?).map(Some),
+            }
+        }
+        let c = self.cell(index)?;
+        if c.is_null() {
+            Ok(None)
+        } else {
+            String::from_cell(c).map(Some)
         }
     }
 }
 
 impl<'r> MyRow<'r> {
-    /// The column of cell `index` when it is read as text (a non-binary text
-    /// column), `None` for any other column.
-    fn text_column(&self, index: usize) -> Result<Option<&'r Column>> {
-        let columns: &'r [Column] = self.columns;
-        let col = columns.get(index).ok_or_else(|| no_cell(index, self.columns.len()))?;
-        Ok((is_text(col.column_type()) && col.character_set() != BINARY_CHARSET).then_some(col))
-    }
-
     /// Moves cell `index` out of the row (a second read is a decode error).
     fn take_raw(&mut self, index: usize) -> Result<My> {
         match self.cells.get_mut(index).map(Option::take) {
@@ -136,7 +163,8 @@ mod tests {
         let columns = [Column::new(T::MYSQL_TYPE_LONGLONG), text.clone(), text.clone(), text];
         let mut cells =
             vec![Some(My::Int(7)), Some(My::Bytes(b"Ann".to_vec())), Some(My::NULL), Some(My::Bytes(vec![0xff, 0xfe]))];
-        let mut row = MyRow { cells: &mut cells, columns: &columns };
+        let k = kinds(&columns);
+        let mut row = MyRow { cells: &mut cells, columns: &columns, kinds: &k };
         assert_eq!(row.take_int(0), Some(7), "an integer cell, in registers");
         assert_eq!(row.take_int(1), None, "text is not an integer cell");
         assert_eq!(row.take_int(9), None, "past the end: take_cell tells the error");
@@ -148,13 +176,15 @@ mod tests {
         assert!(row.take_text(3).unwrap_err().to_string().contains("not UTF-8"));
         assert!(row.take_text(4).unwrap_err().to_string().contains("no cell #4"));
         let mut cells = vec![Some(My::Bytes(b"Bo".to_vec()))];
-        let mut row = MyRow { cells: &mut cells, columns: &columns[1..2] };
+        let k = kinds(&columns[1..2]);
+        let mut row = MyRow { cells: &mut cells, columns: &columns[1..2], kinds: &k };
         assert_eq!(row.take_cell(0).unwrap().into_value(), Value::Text("Bo".into()));
         assert!(row.take_cell(0).is_err());
         let unsigned =
             [Column::new(T::MYSQL_TYPE_LONGLONG).with_flags(mysql_async::consts::ColumnFlags::UNSIGNED_FLAG)];
         let mut cells = vec![Some(My::Int(-1))];
-        let mut row = MyRow { cells: &mut cells, columns: &unsigned };
+        let k = kinds(&unsigned);
+        let mut row = MyRow { cells: &mut cells, columns: &unsigned, kinds: &k };
         assert_eq!(row.take_int(0), None, "an unsigned value past i64::MAX is not read as negative");
     }
 }

@@ -69,34 +69,27 @@ pub trait FieldValue: Sized + Clone + Default + Send + Sync + 'static {
     }
 }
 
-/// Integers and floats: lent as the plain [`ValueRef`] cells (no [`Value`] to drop).
-/// Integers are read with [`RawRow::take_int`] first.
+/// Integers and floats: lent as the plain [`ValueRef`] cells (no [`Value`] to drop),
+/// read as [`FromValue::take_from`] reads them (integers with [`RawRow::take_int`]).
 macro_rules! number_field {
-    ($($t:ty => $ft:ident as $cell:ident($conv:ty), int: $int:literal);* $(;)?) => {$(
+    ($($t:ty => $ft:ident as $cell:ident($conv:ty));* $(;)?) => {$(
         impl FieldValue for $t {
             const TYPE: FieldType = FieldType::$ft;
             fn to_db(&self) -> Value { self.to_value() }
             fn from_db(v: Value) -> Result<Self> { <$t as FromValue>::from_value(v) }
             fn from_cell(c: ValueRef<'_>) -> Result<Self> { <$t as FromValue>::from_cell(c) }
             fn read(row: &mut dyn RawRow, index: usize) -> Result<Self> {
-                match if $int { row.take_int(index) } else { None } {
-                    Some(n) => <$t as FromValue>::from_cell(ValueRef::Int(n)),
-                    None => <$t as FromValue>::from_cell(row.take_cell(index)?),
-                }
+                <$t as FromValue>::take_from(row, index)
             }
             fn read_opt(row: &mut dyn RawRow, index: usize) -> Result<Option<Self>> {
-                match if $int { row.take_int(index) } else { None } {
-                    Some(n) => <$t as FromValue>::from_cell(ValueRef::Int(n)).map(Some),
-                    None => <Option<$t> as FromValue>::from_cell(row.take_cell(index)?),
-                }
+                <$t as FromValue>::take_opt_from(row, index)
             }
             fn to_ref(&self) -> ValueRef<'_> { ValueRef::$cell(<$conv>::from(*self)) }
         }
     )*};
 }
-number_field!(i16 => SmallInt as Int(i64), int: true; i32 => Int as Int(i64), int: true;
-    i64 => BigInt as Int(i64), int: true; f32 => Float as Float(f64), int: false;
-    f64 => Double as Float(f64), int: false);
+number_field!(i16 => SmallInt as Int(i64); i32 => Int as Int(i64); i64 => BigInt as Int(i64);
+    f32 => Float as Float(f64); f64 => Double as Float(f64));
 
 /// The built-in fields: stored as their own [`Value`] variant. Those given a
 /// [`ValueRef`] variant (`as Text`, `as Bytes`) own a buffer, which
@@ -129,13 +122,10 @@ impl FieldValue for String {
         <String as FromValue>::from_cell(c)
     }
     fn read(row: &mut dyn RawRow, index: usize) -> Result<Self> {
-        match row.take_text(index)? {
-            Some(s) => Ok(s),
-            None => <String as FromValue>::from_cell(ValueRef::Null),
-        }
+        <String as FromValue>::take_from(row, index)
     }
     fn read_opt(row: &mut dyn RawRow, index: usize) -> Result<Option<Self>> {
-        row.take_text(index)
+        <String as FromValue>::take_opt_from(row, index)
     }
     fn to_ref(&self) -> ValueRef<'_> {
         ValueRef::Text(self)

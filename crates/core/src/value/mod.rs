@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use std::fmt;
 
 use crate::error::{Error, Result};
-use crate::row::ValueRef;
+use crate::row::{RawRow, ValueRef};
 
 mod temporal;
 
@@ -230,6 +230,24 @@ pub trait FromValue: Sized {
     fn from_cell(c: ValueRef<'_>) -> Result<Self> {
         Self::from_value(c.into_value())
     }
+
+    /// Reads cell `index` of a row read in place, once (see [`crate::row`]). The
+    /// default decodes [`RawRow::take_cell`]; text and integers take the row's
+    /// register paths ([`RawRow::take_text`], [`RawRow::take_int`]).
+    fn take_from(row: &mut dyn RawRow, index: usize) -> Result<Self> {
+        Self::from_cell(row.take_cell(index)?)
+    }
+
+    /// [`FromValue::take_from`] of a nullable cell (what `Option<Self>` reads):
+    /// `None` for NULL.
+    fn take_opt_from(row: &mut dyn RawRow, index: usize) -> Result<Option<Self>> {
+        let c = row.take_cell(index)?;
+        if c.is_null() {
+            Ok(None)
+        } else {
+            Self::from_cell(c).map(Some)
+        }
+    }
 }
 
 impl ToValue for Value {
@@ -270,6 +288,9 @@ impl<T: FromValue> FromValue for Option<T> {
         } else {
             T::from_cell(c).map(Some)
         }
+    }
+    fn take_from(row: &mut dyn RawRow, index: usize) -> Result<Self> {
+        T::take_opt_from(row, index)
     }
 }
 
@@ -319,18 +340,35 @@ macro_rules! int_value {
                     },
                     other => return mismatch(stringify!($t), &other),
                 };
-                <$t>::try_from(i).map_err(|_| Error::Decode(format!("{i} out of range for {}", stringify!($t))))
+                int_cell(i)
             }
             #[inline]
             fn from_cell(c: ValueRef<'_>) -> Result<Self> {
                 match c {
-                    ValueRef::Int(i) => <$t>::try_from(i)
-                        .map_err(|_| Error::Decode(format!("{i} out of range for {}", stringify!($t)))),
+                    ValueRef::Int(i) => int_cell(i),
                     c => Self::from_value(c.into_value()),
+                }
+            }
+            fn take_from(row: &mut dyn RawRow, index: usize) -> Result<Self> {
+                match row.take_int(index) {
+                    Some(i) => int_cell(i),
+                    None => Self::from_cell(row.take_cell(index)?),
+                }
+            }
+            fn take_opt_from(row: &mut dyn RawRow, index: usize) -> Result<Option<Self>> {
+                match row.take_int(index) {
+                    Some(i) => int_cell(i).map(Some),
+                    None => Option::<Self>::from_cell(row.take_cell(index)?),
                 }
             }
         }
     )*};
+}
+
+/// An integer cell as `T`, or the error for one out of `T`'s range.
+#[inline]
+fn int_cell<T: TryFrom<i64>>(i: i64) -> Result<T> {
+    T::try_from(i).map_err(|_| Error::Decode(format!("{i} out of range for {}", std::any::type_name::<T>())))
 }
 int_value!(i8, i16, i32, i64, u8, u16, u32);
 
@@ -402,6 +440,15 @@ impl FromValue for String {
             ValueRef::Ref(Value::Text(s)) => Ok(s.clone()),
             c => Self::from_value(c.into_value()),
         }
+    }
+    fn take_from(row: &mut dyn RawRow, index: usize) -> Result<Self> {
+        match row.take_text(index)? {
+            Some(s) => Ok(s),
+            None => mismatch("text", &Value::Null),
+        }
+    }
+    fn take_opt_from(row: &mut dyn RawRow, index: usize) -> Result<Option<Self>> {
+        row.take_text(index)
     }
 }
 

@@ -40,11 +40,11 @@ pub trait FromRow: Sized + Send + 'static {
 }
 
 /// Cell `i` of `row` as a `T`, converted to the expression type in `types` if any.
-/// Each cell is read once ([`RawRow::take_cell`]).
+/// Each cell is read once ([`FromValue::take_from`]).
 fn cell_as<T: FromValue>(row: &mut dyn RawRow, types: &[Option<FieldType>], i: usize) -> Result<T> {
     match types.get(i).copied().flatten() {
         Some(ty) => T::from_value(row.take_cell(i)?.into_value().convert_to(ty)),
-        None => T::from_cell(row.take_cell(i)?),
+        None => T::take_from(row, i),
     }
 }
 
