@@ -33,10 +33,11 @@ mod statements;
 mod subquery;
 
 pub use cache::{cached_shapes, select_plan, MAX_ENTRIES as SHAPE_CACHE_ENTRIES};
-pub use insert_cache::insert_rows_shared;
+pub use insert_cache::{insert_rows_shared, SharedInsert};
 pub use sql::{Params, Sql};
 pub use statements::{
-    bulk_update_sql, insert_rows_sql, insert_rows_text, insert_sql, pk_ordering, Assignment, RelatedSelect, SelectPlan,
+    bulk_update_sql, insert_rows_sql, insert_rows_text, insert_sql, insert_unnest_text, pk_ordering, Assignment,
+    RelatedSelect, SelectPlan,
 };
 
 use std::collections::{HashMap, HashSet};

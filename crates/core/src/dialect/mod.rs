@@ -266,6 +266,16 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
         format!("INSERT INTO {} DEFAULT VALUES", self.quote(table))
     }
 
+    /// A multi-row INSERT's parameter holding a whole column: `placeholder` cast to
+    /// an array of the field's type, for `INSERT … SELECT * FROM UNNEST(…)` (Django's
+    /// PostgreSQL bulk insert: one parameter per column rather than one per value, so
+    /// the server parses and plans a statement of a few parameters). `None` where the
+    /// backend has no such insert or the field cannot be one (array fields); the rows
+    /// then go in a `VALUES` list.
+    fn unnest_param(&self, _placeholder: &str, _ty: FieldType) -> Option<String> {
+        None
+    }
+
     /// Casts a bound parameter to the column type where the backend needs it
     /// (PostgreSQL cannot infer the type of `$1 + $2`).
     fn param_cast(&self, placeholder: &str, _ty: FieldType) -> String {

@@ -99,25 +99,15 @@ impl Dialect for Postgres {
         ""
     }
     fn param_cast(&self, p: &str, ty: FieldType) -> String {
-        let cast = match ty {
-            FieldType::Bool => "boolean",
-            FieldType::SmallInt => "smallint",
-            FieldType::Int | FieldType::Auto => "integer",
-            FieldType::BigInt | FieldType::AutoBig => "bigint",
-            FieldType::Float => "real",
-            FieldType::Double => "double precision",
-            FieldType::Char | FieldType::Text => "text",
-            FieldType::Decimal => "numeric",
-            FieldType::Date => "date",
-            FieldType::DateTime => "timestamp",
-            FieldType::Time => "time",
-            FieldType::Duration => "interval",
-            FieldType::Uuid => "uuid",
-            FieldType::Json => "jsonb",
-            FieldType::Bytes => "bytea",
-            FieldType::Array(e) => return format!("{}[]", self.param_cast(p, *e)),
-        };
-        format!("{p}::{cast}")
+        match ty {
+            FieldType::Array(e) => format!("{}[]", self.param_cast(p, *e)),
+            _ => format!("{p}::{}", scalar_type(ty).unwrap_or("text")),
+        }
+    }
+    fn unnest_param(&self, p: &str, ty: FieldType) -> Option<String> {
+        // `text` for char fields too: the column's own type checks the length on
+        // assignment, as for a VALUES list (a cast to `varchar(n)[]` would truncate).
+        scalar_type(ty).map(|t| format!("({p})::{t}[]"))
     }
     fn column_type(&self, f: &FieldMeta) -> String {
         match f.ty {
@@ -188,4 +178,26 @@ impl Dialect for Postgres {
             "SELECT setval(pg_get_serial_sequence('{t}', '{column}'), COALESCE(MAX({c}), 1), MAX({c}) IS NOT NULL) FROM {t}"
         ))
     }
+}
+
+/// The type a parameter of a scalar field is cast to (`None` for array fields).
+fn scalar_type(ty: FieldType) -> Option<&'static str> {
+    Some(match ty {
+        FieldType::Bool => "boolean",
+        FieldType::SmallInt => "smallint",
+        FieldType::Int | FieldType::Auto => "integer",
+        FieldType::BigInt | FieldType::AutoBig => "bigint",
+        FieldType::Float => "real",
+        FieldType::Double => "double precision",
+        FieldType::Char | FieldType::Text => "text",
+        FieldType::Decimal => "numeric",
+        FieldType::Date => "date",
+        FieldType::DateTime => "timestamp",
+        FieldType::Time => "time",
+        FieldType::Duration => "interval",
+        FieldType::Uuid => "uuid",
+        FieldType::Json => "jsonb",
+        FieldType::Bytes => "bytea",
+        FieldType::Array(_) => return None,
+    })
 }

@@ -123,11 +123,19 @@ pub(crate) async fn run_inserts<M: Model>(
         let chunk = &mut objs[b.range.clone()];
         let want_pk = !b.has_pk && return_keys;
         let returning = want_pk && d.features().can_return_from_insert;
-        let sql = insert_rows_shared(d, m, &columns, chunk.len(), returning);
-        let mut params: Vec<ValueRef<'_>> = Vec::with_capacity(chunk.len() * columns.len());
-        for o in chunk.iter() {
-            params.extend(columns.iter().map(|&i| o.field_ref(i)));
-        }
+        let insert = insert_rows_shared(d, m, &columns, chunk.len(), returning);
+        let sql = insert.sql;
+        let params: Vec<ValueRef<'_>> = if insert.columnar {
+            // One array per column (PostgreSQL's UNNEST insert).
+            let column = |i: usize| Value::Array(chunk.iter().map(|o| o.field_value(i)).collect());
+            columns.iter().map(|&i| ValueRef::Value(column(i))).collect()
+        } else {
+            let mut params = Vec::with_capacity(chunk.len() * columns.len());
+            for o in chunk.iter() {
+                params.extend(columns.iter().map(|&i| o.field_ref(i)));
+            }
+            params
+        };
         let (returned, last_id) = if returning {
             // The generated keys, read in place (one integer per row, no rows collected).
             let mut keys = Vec::with_capacity(chunk.len());

@@ -15,7 +15,7 @@ mod writes;
 
 pub use related::RelatedSelect;
 pub use select::{pk_ordering, SelectPlan};
-pub use writes::{bulk_update_sql, insert_rows_sql, insert_rows_text, insert_sql, Assignment};
+pub use writes::{bulk_update_sql, insert_rows_sql, insert_rows_text, insert_sql, insert_unnest_text, Assignment};
 
 pub(crate) use select::SelectBody;
 

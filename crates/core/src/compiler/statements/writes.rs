@@ -149,23 +149,81 @@ pub fn insert_rows_text(
         sql = d.insert_default_values_sql(m.table);
     } else {
         sql = String::with_capacity(32 + 16 * columns.len() + rows * (4 + 6 * columns.len()));
-        sql.push_str("INSERT INTO ");
-        d.quote_into(&mut sql, m.table);
-        sql.push_str(" (");
-        for (k, &i) in columns.iter().enumerate() {
-            if k > 0 {
-                sql.push_str(", ");
-            }
-            d.quote_into(&mut sql, m.fields[i].column);
-        }
-        sql.push_str(") VALUES ");
+        push_insert_head(d, m, columns, &mut sql);
+        sql.push_str(" VALUES ");
         push_value_rows(d, &mut sql, columns.len(), rows);
     }
+    push_returning(d, m, returning, &mut sql);
+    sql
+}
+
+/// A multi-row INSERT that binds one array per column, whatever the number of rows:
+/// `INSERT INTO table (columns) SELECT * FROM UNNEST(($1)::type[], …) [RETURNING pk]`
+/// (Django's PostgreSQL bulk insert). The server parses and plans a statement of a
+/// few parameters instead of one per value. `None` without columns, or where the
+/// dialect has no such insert or a column cannot be one ([`Dialect::unnest_param`]).
+///
+/// ```
+/// use ormolu_core::compiler::insert_unnest_text;
+/// use ormolu_core::dialect::{Postgres, Sqlite};
+/// use ormolu_core::meta::{FieldMeta, FieldType, ModelMeta};
+///
+/// let id = FieldMeta { primary_key: true, auto: true, ..FieldMeta::new("id", FieldType::AutoBig) };
+/// let fields = vec![id, FieldMeta::new("name", FieldType::Char), FieldMeta::new("age", FieldType::Int)];
+/// let m = ModelMeta::new("User", "app", "users", fields);
+/// let pg = insert_unnest_text(&Postgres, &m, &[1, 2], true).unwrap();
+/// assert_eq!(
+///     pg,
+///     r#"INSERT INTO "users" ("name", "age") SELECT * FROM UNNEST(($1)::text[], ($2)::integer[]) RETURNING "id""#
+/// );
+/// assert_eq!(insert_unnest_text(&Sqlite, &m, &[1, 2], true), None);
+/// ```
+pub fn insert_unnest_text(
+    d: &'static dyn Dialect,
+    m: &ModelMeta,
+    columns: &[usize],
+    returning: bool,
+) -> Option<String> {
+    if columns.is_empty() {
+        return None;
+    }
+    let mut sql = String::with_capacity(48 + 32 * columns.len());
+    push_insert_head(d, m, columns, &mut sql);
+    sql.push_str(" SELECT * FROM UNNEST(");
+    let mut placeholder = String::new();
+    for (k, &i) in columns.iter().enumerate() {
+        if k > 0 {
+            sql.push_str(", ");
+        }
+        placeholder.clear();
+        d.placeholder_into(&mut placeholder, k + 1);
+        sql.push_str(&d.unnest_param(&placeholder, m.fields[i].ty)?);
+    }
+    sql.push(')');
+    push_returning(d, m, returning, &mut sql);
+    Some(sql)
+}
+
+/// `INSERT INTO table (col, …)`.
+fn push_insert_head(d: &dyn Dialect, m: &ModelMeta, columns: &[usize], sql: &mut String) {
+    sql.push_str("INSERT INTO ");
+    d.quote_into(sql, m.table);
+    sql.push_str(" (");
+    for (k, &i) in columns.iter().enumerate() {
+        if k > 0 {
+            sql.push_str(", ");
+        }
+        d.quote_into(sql, m.fields[i].column);
+    }
+    sql.push(')');
+}
+
+/// ` RETURNING pk` when asked for and the backend can.
+fn push_returning(d: &dyn Dialect, m: &ModelMeta, returning: bool, sql: &mut String) {
     if returning && d.features().can_return_from_insert {
         sql.push_str(" RETURNING ");
-        d.quote_into(&mut sql, m.pk_field().column);
+        d.quote_into(sql, m.pk_field().column);
     }
-    sql
 }
 
 /// Appends `(p, p, …), (p, p, …)…`: `rows` groups of `width` placeholders numbered
