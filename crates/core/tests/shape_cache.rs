@@ -73,9 +73,25 @@ fn queries(n: i64) -> Vec<Query> {
     q.order_by = Some(vec![OrderBy::parse("blog__name"), OrderBy::parse("-id")]);
     out.push(q);
 
-    // Not cached (a list), still right.
+    // `in` lists: by length and element types, NULLs left out of the SQL.
     let mut q = Query::new(entry());
     call(&mut q, QNode::lookup("id__in", Rhs::List(vec![Value::I64(n), Value::Null, Value::I64(n + 1)])));
+    out.push(q);
+    // Long enough for PostgreSQL's `= ANY($1)` (one array parameter), with a NULL.
+    let mut q = Query::new(entry());
+    let mut keys: Vec<Value> = (0..20).map(|i| Value::I64(n * 100 + i)).collect();
+    keys[(n % 20) as usize] = Value::Null;
+    call(&mut q, QNode::lookup("blog__in", Rhs::List(keys)));
+    call(&mut q, QNode::lookup("headline__in", Rhs::List((0..17).map(|i| text(&format!("h{i}-"))).collect())));
+    q.order_by = Some(vec![OrderBy::parse("id")]);
+    out.push(q);
+    // Empty and all-NULL lists match nothing; mixed types stay lists.
+    let mut q = Query::new(entry());
+    call(
+        &mut q,
+        QNode::lookup("id__in", Rhs::List(Vec::new())).or(QNode::lookup("rating__in", Rhs::List(vec![Value::Null]))),
+    );
+    call(&mut q, QNode::lookup("headline__in", Rhs::List(vec![text("a"), Value::I64(n)])));
     out.push(q);
     out
 }
@@ -94,8 +110,34 @@ fn cached_plans_match_the_compiler() {
             }
         }
     }
-    // Four cacheable shapes (some in several NULL / boolean variants) per dialect.
-    assert!(cached_shapes() >= 4 * DIALECTS.len(), "{} shapes cached", cached_shapes());
+    // Seven cacheable shapes (some in several NULL / boolean variants) per dialect.
+    assert!(cached_shapes() >= 7 * DIALECTS.len(), "{} shapes cached", cached_shapes());
+}
+
+#[test]
+fn in_lists_of_one_length_share_a_shape() {
+    let list = |keys: &[i64]| {
+        let mut q = Query::new(entry());
+        call(&mut q, QNode::lookup("blog_id__in", Rhs::List(keys.iter().map(|&k| Value::I64(k)).collect())));
+        q
+    };
+    let before = cached_shapes();
+    let first = select_plan(&MariaDb, &list(&[1, 2, 3])).expect("compiles");
+    assert_eq!(cached_shapes(), before + 1);
+    let again = select_plan(&MariaDb, &list(&[7, 8, 9])).expect("compiles");
+    assert_eq!(cached_shapes(), before + 1, "the same shape, other keys");
+    assert_eq!(again.sql.sql, first.sql.sql);
+    assert_eq!(again.sql.params, [7, 8, 9].map(Value::I64));
+    select_plan(&MariaDb, &list(&[7, 8])).expect("compiles");
+    assert_eq!(cached_shapes(), before + 2, "another length, another shape");
+    // PostgreSQL's one-array form too.
+    let keys: Vec<i64> = (1..=20).collect();
+    let pg = select_plan(&Postgres, &list(&keys)).expect("compiles");
+    assert!(pg.sql.sql.contains("= ANY($1)"), "{}", pg.sql.sql);
+    let other: Vec<i64> = (101..=120).collect();
+    let again = select_plan(&Postgres, &list(&other)).expect("compiles");
+    assert_eq!(cached_shapes(), before + 3);
+    assert_eq!(again.sql.params, [Value::Array(other.into_iter().map(Value::I64).collect())]);
 }
 
 #[test]

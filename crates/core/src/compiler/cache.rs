@@ -7,11 +7,12 @@
 //!
 //! - the key holds everything the SQL text may depend on: the dialect, the model, every
 //!   path, lookup, ordering key, slice, flag, and of each value its type, whether it is
-//!   NULL and (for booleans, which `isnull` reads) the value itself. Queries with
-//!   anything else (annotations, expressions, subqueries, lists, `select_related`,
-//!   set operations…) are not cached;
+//!   NULL and (for booleans, which `isnull` reads) the value itself; of an `in` list,
+//!   its length and each element's type. Queries with anything else (annotations,
+//!   expressions, subqueries, `select_related`, set operations…) are not cached;
 //! - a parameter is reproduced only as the compiler recorded making it: a copy of one
-//!   lookup's value, or its LIKE pattern. A statement with any other parameter is not
+//!   lookup's value, its LIKE pattern, or an element of its `in` list (or the list's
+//!   non-NULL elements as one array). A statement with any other parameter is not
 //!   cached.
 //!
 //! The cache is bounded ([`MAX_ENTRIES`] per thread; full, it starts over).
@@ -150,7 +151,14 @@ fn recipe(origins: &[Option<Origin>], leaves: &Leaves<'_>, params: &[Value]) -> 
 }
 
 fn apply(t: Transform, rhs: &Rhs) -> Option<Value> {
-    let Rhs::Value(v) = rhs else { return None };
+    let v = match (t, rhs) {
+        (Transform::Element(i), Rhs::List(values)) => return values.get(i as usize).cloned(),
+        (Transform::NonNullArray, Rhs::List(values)) => {
+            return Some(Value::Array(values.iter().filter(|v| !v.is_null()).cloned().collect()))
+        }
+        (_, Rhs::Value(v)) => v,
+        _ => return None,
+    };
     Some(match (t, v) {
         (Transform::Value, v) => v.clone(),
         (Transform::Like(op), Value::Text(s)) => Value::Text(like_value(op, s)),
@@ -260,16 +268,31 @@ fn write_order(key: &mut Vec<u8>, k: &OrderBy) -> bool {
 fn write_node<'q>(key: &mut Vec<u8>, n: &'q QNode, leaves: &mut Leaves<'q>) -> bool {
     let (tag, children): (u8, &'q [QNode]) = match n {
         QNode::Leaf(l) => {
-            let Rhs::Value(v) = &l.rhs else { return false };
-            let Some(tag) = value_tag(v) else { return false };
             if leaves.len == MAX_LEAVES {
                 return false;
             }
+            match &l.rhs {
+                Rhs::Value(v) => {
+                    let Some(tag) = value_tag(v) else { return false };
+                    key.push(1);
+                    put_str(key, &l.path);
+                    key.push(tag);
+                }
+                // An `in` list: its length and each element's tag (which are NULL,
+                // and their types, decide the SQL).
+                Rhs::List(values) => {
+                    key.push(7);
+                    put_str(key, &l.path);
+                    put_u64(key, values.len() as u64);
+                    for v in values {
+                        let Some(tag) = value_tag(v) else { return false };
+                        key.push(tag);
+                    }
+                }
+                _ => return false,
+            }
             leaves.rhs[leaves.len] = Some(&l.rhs);
             leaves.len += 1;
-            key.push(1);
-            put_str(key, &l.path);
-            key.push(tag);
             return true;
         }
         QNode::Not(inner) => {

@@ -74,7 +74,10 @@ impl Compiler<'_> {
                     return Err(Error::field(model, path, "The `in` lookup needs a list of values", vec![]));
                 };
                 if let Some(array) = as_array_param(self.d, lhs.ty, values) {
-                    return Ok(format!("{l} = ANY({})", self.params.push(array)));
+                    let mut out = format!("{l} = ANY(");
+                    self.params.push_from(&mut out, array, rhs, Transform::NonNullArray);
+                    out.push(')');
+                    return Ok(out);
                 }
                 let n = values.iter().filter(|v| !v.is_null()).count();
                 if n == 0 {
@@ -84,7 +87,7 @@ impl Compiler<'_> {
                 let mut out = String::with_capacity(l.len() + 6 + n * 8);
                 out.push_str(l);
                 out.push_str(" IN (");
-                self.params.push_list(&mut out, values.iter().filter(|v| !v.is_null()).cloned());
+                self.params.push_list_from(&mut out, rhs);
                 out.push(')');
                 Ok(out)
             }

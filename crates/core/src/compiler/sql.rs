@@ -57,6 +57,10 @@ pub(crate) enum Transform {
     Like(crate::dialect::PatternOp),
     /// The text value itself, as text.
     Text,
+    /// Element `i` of an `in` lookup's list.
+    Element(u32),
+    /// The non-NULL elements of an `in` lookup's list, as one array (`= ANY($1)`).
+    NonNullArray,
 }
 
 /// The lookup value a parameter was made from: the address of the lookup's right-hand
@@ -116,6 +120,19 @@ impl Params {
         out.push(LIST);
         crate::dialect::push_uint(out, n as u64);
         out.push(CLOSE);
+    }
+
+    /// [`Params::push_list`] of the non-NULL elements of the list `rhs` (an `in`
+    /// lookup's), each recorded as made from its element.
+    pub(crate) fn push_list_from(&mut self, out: &mut String, rhs: &crate::query::Rhs) {
+        let crate::query::Rhs::List(values) = rhs else { return };
+        let start = self.values.len();
+        self.push_list(out, values.iter().filter(|v| !v.is_null()).cloned());
+        let addr = std::ptr::from_ref(rhs) as usize;
+        let elements = values.iter().enumerate().filter(|(_, v)| !v.is_null());
+        for (slot, (i, _)) in self.origins[start..].iter_mut().zip(elements) {
+            *slot = u32::try_from(i).ok().map(|i| Origin { rhs: addr, transform: Transform::Element(i) });
+        }
     }
 
     /// Registers a value made from the lookup value `rhs` (by `transform`) and appends

@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use ormolu_core::compiler::Compiler;
+use ormolu_core::compiler::select_plan;
 use ormolu_core::meta::ModelMeta;
 use ormolu_core::query::{Expr, Loading, QNode, Query, Rhs, Select};
 use ormolu_core::{Error, Result, Value};
@@ -217,7 +217,7 @@ async fn fetch_level<E: Executor + ?Sized>(
     let others = if base.filter.is_empty() && base.annotations.is_empty() {
         0
     } else {
-        Compiler::new(d, &base).select()?.sql.params.len()
+        select_plan(d, &base)?.sql.params.len()
     };
     let limit = d.features().max_query_params.saturating_sub(others + 1).max(1);
     let size = ctx.batch.unwrap_or(limit).min(limit).max(1);
@@ -234,7 +234,7 @@ async fn fetch_level<E: Executor + ?Sized>(
         if let Some(path) = &extra {
             q.annotations.push((PREFETCH_VAL.to_string(), Expr::Col(path.clone())));
         }
-        let plan = Compiler::new(d, &q).select()?;
+        let plan = select_plan(d, &q)?;
         let extra_at = extra.as_ref().map(|_| plan.fields.len() + q.annotations.len() - 1);
         let types = related_types(&plan)?;
         // Room for as many rows as this statement returned last time.
