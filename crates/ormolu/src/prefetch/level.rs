@@ -214,11 +214,8 @@ async fn fetch_level<E: Executor + ?Sized>(
     };
     // Parameters the query has besides the keys: the batch is what the backend allows
     // beyond them.
-    let others = if base.filter.is_empty() && base.annotations.is_empty() {
-        0
-    } else {
-        select_plan(d, &base)?.sql.params.len()
-    };
+    let others =
+        if base.filter.is_empty() && base.annotations.is_empty() { 0 } else { select_plan(d, &base)?.sql.params.len() };
     let limit = d.features().max_query_params.saturating_sub(others + 1).max(1);
     let size = ctx.batch.unwrap_or(limit).min(limit).max(1);
     // At least one row per key is the usual case (a first guess; the lists grow).
