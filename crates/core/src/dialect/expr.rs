@@ -151,7 +151,19 @@ pub fn standard_func_sql(f: Func, args: &[String]) -> String {
 
 /// `CAST(expr AS type)` with the standard type names.
 pub fn standard_cast_sql(expr: &str, ty: FieldType) -> String {
-    let t = match ty {
+    match ty {
+        FieldType::Array(e) => {
+            let inner = standard_cast_sql("", *e);
+            let inner = inner.trim_start_matches("CAST( AS ").trim_end_matches(')');
+            format!("CAST({expr} AS {inner}[])")
+        }
+        _ => format!("CAST({expr} AS {})", standard_type_name(ty).unwrap_or("text")),
+    }
+}
+
+/// The standard SQL name of a scalar field type (`None` for array fields).
+pub(crate) fn standard_type_name(ty: FieldType) -> Option<&'static str> {
+    Some(match ty {
         FieldType::Bool => "boolean",
         FieldType::SmallInt => "smallint",
         FieldType::Int | FieldType::Auto => "integer",
@@ -168,13 +180,8 @@ pub fn standard_cast_sql(expr: &str, ty: FieldType) -> String {
         FieldType::Uuid => "uuid",
         FieldType::Json => "jsonb",
         FieldType::Bytes => "bytea",
-        FieldType::Array(e) => {
-            let inner = standard_cast_sql("", *e);
-            let inner = inner.trim_start_matches("CAST( AS ").trim_end_matches(')');
-            return format!("CAST({expr} AS {inner}[])");
-        }
-    };
-    format!("CAST({expr} AS {t})")
+        FieldType::Array(_) => return None,
+    })
 }
 
 /// PostgreSQL's `DATE_TRUNC` (a date stays a date).

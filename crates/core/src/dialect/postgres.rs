@@ -180,24 +180,11 @@ impl Dialect for Postgres {
     }
 }
 
-/// The type a parameter of a scalar field is cast to (`None` for array fields).
+/// The type a parameter of a scalar field is cast to (`None` for array fields): the
+/// standard names, but `text` for char fields (no length to check on a parameter).
 fn scalar_type(ty: FieldType) -> Option<&'static str> {
-    Some(match ty {
-        FieldType::Bool => "boolean",
-        FieldType::SmallInt => "smallint",
-        FieldType::Int | FieldType::Auto => "integer",
-        FieldType::BigInt | FieldType::AutoBig => "bigint",
-        FieldType::Float => "real",
-        FieldType::Double => "double precision",
-        FieldType::Char | FieldType::Text => "text",
-        FieldType::Decimal => "numeric",
-        FieldType::Date => "date",
-        FieldType::DateTime => "timestamp",
-        FieldType::Time => "time",
-        FieldType::Duration => "interval",
-        FieldType::Uuid => "uuid",
-        FieldType::Json => "jsonb",
-        FieldType::Bytes => "bytea",
-        FieldType::Array(_) => return None,
-    })
+    match ty {
+        FieldType::Char => Some("text"),
+        ty => expr::standard_type_name(ty),
+    }
 }
