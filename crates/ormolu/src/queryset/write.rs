@@ -234,6 +234,11 @@ impl<M: Model> QuerySet<M> {
     /// atomic by itself (Django's `atomic(savepoint=False)` has the same outcome).
     /// To insert objects you keep, without giving them up, see
     /// [`bulk_create_in_place`](Self::bulk_create_in_place).
+    ///
+    /// Each statement is a multi-row `INSERT … VALUES`; on PostgreSQL, from two rows
+    /// on, `INSERT … SELECT * FROM UNNEST(…)` with one array parameter per column, as
+    /// Django 5.2 does (models with array fields keep `VALUES`). See
+    /// `docs/backends.md`, “Multi-row inserts”.
     pub async fn bulk_create(
         &self,
         exec: &(impl Executor + ?Sized),
