@@ -5,7 +5,7 @@
 mod common;
 
 use common::{fk, meta, pk, text};
-use ormolu_core::compiler::{cached_shapes, select_plan, Compiler};
+use ormolu_core::compiler::{cached_shapes, select_plan, Compiler, MAX_LIST_LEN};
 use ormolu_core::dialect::{Dialect, MariaDb, MySql, Postgres, Sqlite};
 use ormolu_core::meta::{FieldMeta, FieldType};
 use ormolu_core::query::{Loading, OrderBy, QNode, Query, Rhs, Select};
@@ -138,6 +138,11 @@ fn in_lists_of_one_length_share_a_shape() {
     let again = select_plan(&Postgres, &list(&other)).expect("compiles");
     assert_eq!(cached_shapes(), before + 3);
     assert_eq!(again.sql.params, [Value::Array(other.into_iter().map(Value::I64).collect())]);
+    // Longer lists are compiled every time (right, not kept).
+    let long: Vec<i64> = (0..=MAX_LIST_LEN as i64).collect();
+    let plan = select_plan(&MariaDb, &list(&long)).expect("compiles");
+    assert_eq!(plan.sql.params.len(), MAX_LIST_LEN + 1);
+    assert_eq!(cached_shapes(), before + 3, "not cached");
 }
 
 #[test]

@@ -7,8 +7,8 @@
 //!
 //! - the key holds everything the SQL text may depend on: the dialect, the model, every
 //!   path, lookup, ordering key, slice, flag, and of each value its type, whether it is
-//!   NULL and (for booleans, which `isnull` reads) the value itself; of an `in` list,
-//!   its length and each element's type. Queries with anything else (annotations,
+//!   NULL and (for booleans, which `isnull` reads) the value itself; of an `in` list
+//!   (up to [`MAX_LIST_LEN`] elements), its length and each element's type. Queries with anything else (annotations,
 //!   expressions, subqueries, `select_related`, set operations…) are not cached;
 //! - a parameter is reproduced only as the compiler recorded making it: a copy of one
 //!   lookup's value, its LIKE pattern, or an element of its `in` list (or the list's
@@ -34,6 +34,11 @@ pub const MAX_ENTRIES: usize = 256;
 
 /// Leaves beyond this many make a query uncacheable (their values are gathered on the stack).
 const MAX_LEAVES: usize = 16;
+
+/// An `in` list longer than this makes a query uncacheable: its entry would hold a
+/// recipe step per element (and each length is its own shape), while compiling a
+/// long list costs little next to running it.
+pub const MAX_LIST_LEN: usize = 256;
 
 struct Entry {
     key: Vec<u8>,
@@ -280,7 +285,7 @@ fn write_node<'q>(key: &mut Vec<u8>, n: &'q QNode, leaves: &mut Leaves<'q>) -> b
                 }
                 // An `in` list: its length and each element's tag (which are NULL,
                 // and their types, decide the SQL).
-                Rhs::List(values) => {
+                Rhs::List(values) if values.len() <= MAX_LIST_LEN => {
                     key.push(7);
                     put_str(key, &l.path);
                     put_u64(key, values.len() as u64);

@@ -32,7 +32,7 @@ mod path;
 mod statements;
 mod subquery;
 
-pub use cache::{cached_shapes, select_plan, MAX_ENTRIES as SHAPE_CACHE_ENTRIES};
+pub use cache::{cached_shapes, select_plan, MAX_ENTRIES as SHAPE_CACHE_ENTRIES, MAX_LIST_LEN};
 pub use insert_cache::{insert_rows_shared, SharedInsert};
 pub use sql::{Params, Sql};
 pub use statements::{
