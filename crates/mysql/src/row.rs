@@ -29,6 +29,8 @@ pub(crate) enum Kind {
     Int,
     /// An unsigned integer column: `Int` cells up to `i64::MAX` (larger ones are `UInt`).
     UInt,
+    /// A `DOUBLE` column.
+    Double,
     /// A text column (not a binary one): cells are UTF-8 bytes.
     Text,
     /// Anything else, read through [`decode`].
@@ -51,6 +53,7 @@ pub(crate) fn kinds(columns: &[Column]) -> Vec<Kind> {
                     Kind::Int
                 }
             }
+            T::MYSQL_TYPE_DOUBLE => Kind::Double,
             t if is_text(t) && col.character_set() != BINARY_CHARSET => Kind::Text,
             _ => Kind::Other,
         })
@@ -75,27 +78,19 @@ impl RawRow for MyRow<'_> {
             Some(None) => return Err(taken(index)),
             None => return Err(no_cell(index, self.cells.len())),
         };
-        let unsigned = col.flags().contains(mysql_async::consts::ColumnFlags::UNSIGNED_FLAG);
-        Ok(match (col.column_type(), v) {
-            (T::MYSQL_TYPE_TINY | T::MYSQL_TYPE_SHORT | T::MYSQL_TYPE_INT24 | T::MYSQL_TYPE_LONG, My::Int(i))
-            | (T::MYSQL_TYPE_LONGLONG, My::Int(i))
-                if !unsigned || *i >= 0 =>
-            {
-                ValueRef::Int(*i)
+        let kind = self.kinds.get(index).copied().unwrap_or(Kind::Other);
+        Ok(match (kind, v) {
+            (Kind::Int, My::Int(i)) => ValueRef::Int(*i),
+            (Kind::UInt, My::Int(i)) if *i >= 0 => ValueRef::Int(*i),
+            (Kind::Double, My::Double(f)) => ValueRef::Float(*f),
+            // Text-protocol integers.
+            (Kind::Int | Kind::UInt, My::Bytes(b)) => {
+                match std::str::from_utf8(b).ok().and_then(|s| s.parse::<i64>().ok()) {
+                    Some(i) if kind == Kind::Int || i >= 0 => ValueRef::Int(i),
+                    _ => ValueRef::Value(decode(col, v.clone())?),
+                }
             }
-            (T::MYSQL_TYPE_DOUBLE, My::Double(f)) => ValueRef::Float(*f),
-            (
-                T::MYSQL_TYPE_TINY
-                | T::MYSQL_TYPE_SHORT
-                | T::MYSQL_TYPE_INT24
-                | T::MYSQL_TYPE_LONG
-                | T::MYSQL_TYPE_LONGLONG,
-                My::Bytes(b),
-            ) => match std::str::from_utf8(b).ok().and_then(|s| s.parse::<i64>().ok()) {
-                Some(i) if !unsigned || i >= 0 => ValueRef::Int(i),
-                _ => ValueRef::Value(decode(col, v.clone())?),
-            },
-            (t, My::Bytes(b)) if is_text(t) && col.character_set() != BINARY_CHARSET => ValueRef::Text(
+            (Kind::Text, My::Bytes(b)) => ValueRef::Text(
                 std::str::from_utf8(b).map_err(|e| Error::Decode(format!("text column is not UTF-8: {e}")))?,
             ),
             _ => ValueRef::Value(decode(col, v.clone())?),
