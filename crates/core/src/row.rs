@@ -138,6 +138,21 @@ pub trait RawRow {
     }
 }
 
+/// Cell `index` of `row`, read once ([`RawRow::take_cell`]), as `None` when NULL and
+/// through `decode` otherwise: how a nullable column is read.
+pub fn take_nullable<T>(
+    row: &mut dyn RawRow,
+    index: usize,
+    decode: impl FnOnce(ValueRef<'_>) -> Result<T>,
+) -> Result<Option<T>> {
+    let c = row.take_cell(index)?;
+    if c.is_null() {
+        Ok(None)
+    } else {
+        decode(c).map(Some)
+    }
+}
+
 /// The error for a cell index past the end of a row.
 pub fn no_cell(index: usize, len: usize) -> Error {
     Error::Decode(format!("no cell #{index}: the row has {len} cells"))

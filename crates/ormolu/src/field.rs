@@ -54,12 +54,7 @@ pub trait FieldValue: Sized + Clone + Default + Send + Sync + 'static {
     /// [`FieldValue::read`] of a nullable column: `None` for NULL (what
     /// `Option<Self>` reads).
     fn read_opt(row: &mut dyn RawRow, index: usize) -> Result<Option<Self>> {
-        let c = row.take_cell(index)?;
-        if c.is_null() {
-            Ok(None)
-        } else {
-            Self::from_cell(c).map(Some)
-        }
+        ormolu_core::row::take_nullable(row, index, Self::from_cell)
     }
     /// The value to store, borrowed where that saves a copy: the built-in text and
     /// bytes fields lend their buffer (inserts bind it as it is). The default is

@@ -241,12 +241,7 @@ pub trait FromValue: Sized {
     /// [`FromValue::take_from`] of a nullable cell (what `Option<Self>` reads):
     /// `None` for NULL.
     fn take_opt_from(row: &mut dyn RawRow, index: usize) -> Result<Option<Self>> {
-        let c = row.take_cell(index)?;
-        if c.is_null() {
-            Ok(None)
-        } else {
-            Self::from_cell(c).map(Some)
-        }
+        crate::row::take_nullable(row, index, Self::from_cell)
     }
 }
 
