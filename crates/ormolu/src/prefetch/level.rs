@@ -1,10 +1,11 @@
 //! Loading one level: the parents' keys, one `SELECT … WHERE key IN (…)` per batch,
 //! the levels under it, then each row stored in its parents (or the cache).
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 
-use ormolu_core::compiler::select_plan;
+use ormolu_core::compiler::{select_plan, SelectPlan};
 use ormolu_core::meta::ModelMeta;
 use ormolu_core::query::{Expr, Loading, QNode, Query, Rhs, Select};
 use ormolu_core::{Error, Result, Value};
@@ -36,19 +37,18 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
     ctx: &'a Ctx<'a, E>,
     pm: &'static ModelMeta,
     parents: &'a mut [&mut dyn AnyModel],
-    node: &'a Node,
+    node: &'a Node<'a>,
     cache: &'a mut PrefetchCache,
 ) -> Boxed<'a> {
     Box::pin(async move {
         if parents.is_empty() {
             return Ok(());
         }
-        let rel = resolve(pm, &node.name, parents[0].related_sets())?;
+        let rel = resolve(pm, node.name, parents[0].related_sets())?;
         let target = rel.target();
         let dest = destination(node, &mut *parents[0], &rel)?;
-        let dest_name = node.to_attr.clone().unwrap_or_else(|| node.name.clone());
         if dest.is_none() && ctx.strict {
-            let what = match &node.to_attr {
+            let what = match node.to_attr {
                 Some(a) => format!(
                     "declare a field `pub {a}: RelatedSet<{}>` on {} for Prefetch(…).to_attr(\"{a}\")",
                     target.name, pm.name
@@ -64,7 +64,7 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
                 node.name, pm.name, target.name
             )));
         }
-        if let Some(q) = &node.query {
+        if let Some(q) = node.query {
             if q.model.table != target.table {
                 return Err(Error::Usage(format!(
                     "Prefetch('{}'): the queryset is of {}, but the relation holds {} objects",
@@ -117,7 +117,7 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
             parent_ids.push(Some(id));
         }
         let ty = model_type_of(target)?;
-        let (mut objs, obj_ids) = fetch_level(ctx, &rel, node.query.as_deref(), ty, keys, &ids).await?;
+        let (mut objs, obj_ids) = fetch_level(ctx, &rel, node.query.map(|q| &**q), ty, keys, &ids).await?;
         // Rows grouped by parent key id (a counting sort: one flat list, no list per key).
         let mut start = vec![0usize; uses.len() + 1];
         for id in obj_ids.iter().flatten() {
@@ -150,14 +150,14 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
                 }
                 None => (&[][..], true),
             };
-            match &dest {
+            match dest {
                 Some(field) => {
                     let slot = p.slot(field).expect("checked on the first parent");
                     objs.store_group(rows, last, slot)?;
                 }
                 None => {
                     let pk = p.value_of(pm.pk);
-                    cache.insert(pm.table, &dest_name, &pk, objs.group_list(rows, last));
+                    cache.insert(pm.table, node.to_attr.unwrap_or(node.name), &pk, objs.group_list(rows, last));
                 }
             }
         }
@@ -177,75 +177,29 @@ async fn fetch_level<E: Executor + ?Sized>(
 ) -> Result<(Box<dyn ObjList>, Vec<Option<usize>>)> {
     let mut objs = (ty.new_list)();
     let mut groups: Vec<Option<usize>> = Vec::new();
-    if keys.is_empty() {
-        return Ok((objs, groups));
+    let n = keys.len();
+    // Compiled before the first one runs: no query is kept across the awaits, so
+    // this future (boxed once per level) stays small.
+    let batches = plan_batches(ctx, rel, base, keys)?;
+    if !batches.is_empty() {
+        // At least one row per key is the usual case (a first guess; the lists grow).
+        objs.reserve(n);
+        groups.reserve(n);
     }
-    let exec = ctx.exec;
-    let d = exec.dialect();
-    let target = rel.target();
-    let mut base = base.cloned().unwrap_or_else(|| Query::new(target));
-    // The key rows are grouped by must be loaded, whatever only()/defer() say.
-    let key_field = match rel {
-        Rel::Forward { to, .. } => Some(target.fields[*to].name),
-        Rel::Reverse { field, .. } => Some(target.fields[*field].name),
-        Rel::ManyToMany { .. } => None,
-    };
-    if let Some(k) = key_field {
-        match &mut base.loading {
-            Loading::All => {}
-            Loading::Only(names) => names.push(k.to_string()),
-            Loading::Defer(names) => names.retain(|n| target.field(n).is_none_or(|f| f.name != k)),
-        }
-    }
-    if base.is_sliced() {
-        return Err(Error::not_supported("a sliced QuerySet in Prefetch()", d.name()));
-    }
-    if base.select != Select::Model {
-        return Err(Error::Usage("Prefetch querysets cannot use values() / values_list()".into()));
-    }
-    if base.empty {
-        return Ok((objs, groups));
-    }
-    // The condition on the keys, and (many-to-many) the owner key as an extra column.
-    let (lookup, extra) = match rel {
-        Rel::Forward { to, .. } => (format!("{}__in", target.fields[*to].name), None),
-        Rel::Reverse { field, .. } => (format!("{}__in", target.fields[*field].name), None),
-        Rel::ManyToMany { path, .. } => (format!("{path}__pk__in"), Some(format!("{path}__pk"))),
-    };
-    // Parameters the query has besides the keys: the batch is what the backend allows
-    // beyond them.
-    let others =
-        if base.filter.is_empty() && base.annotations.is_empty() { 0 } else { select_plan(d, &base)?.sql.params.len() };
-    let limit = d.features().max_query_params.saturating_sub(others + 1).max(1);
-    let size = ctx.batch.unwrap_or(limit).min(limit).max(1);
-    // At least one row per key is the usual case (a first guess; the lists grow).
-    objs.reserve(keys.len());
-    groups.reserve(keys.len());
-    // One batch (the usual case) takes the keys as they are.
-    let batches: Vec<Vec<Value>> =
-        if keys.len() <= size { vec![keys] } else { keys.chunks(size).map(<[Value]>::to_vec).collect() };
-    for chunk in batches {
-        let mut q = base.clone();
-        let cond = QNode::lookup(lookup.clone(), Rhs::List(chunk)).call();
-        q.filter = std::mem::take(&mut q.filter).and(cond);
-        if let Some(path) = &extra {
-            q.annotations.push((PREFETCH_VAL.to_string(), Expr::Col(path.clone())));
-        }
-        let plan = select_plan(d, &q)?;
-        let extra_at = extra.as_ref().map(|_| plan.fields.len() + q.annotations.len() - 1);
-        let types = related_types(&plan)?;
+    for batch in batches {
+        let Batch { plan, extra_at, types } = &batch;
         // Room for as many rows as this statement returned last time.
         let hint = RowsHint::of(&plan.sql.sql);
         let (guess, before) = (hint.guess(), groups.len());
         objs.reserve(guess);
         groups.reserve(guess);
-        fetch_each(exec, &plan.sql, &mut |row| {
+        fetch_each(ctx.exec, &plan.sql, &mut |row| {
             // A many-to-many row's owner key (the extra column), read before the
             // model's cells are taken.
             let owner = extra_at.map(|at| row.value(at)).transpose()?;
             let obj = objs.push_row(&plan.fields, row, 0)?;
             if !plan.related.is_empty() {
-                attach_related(&mut *obj, &plan, &types, row)?;
+                attach_related(&mut *obj, plan, types, row)?;
             }
             let id_of = |i: usize| match obj.int_of(i) {
                 Some(n) => ids.get_int(n),
@@ -262,4 +216,98 @@ async fn fetch_level<E: Executor + ?Sized>(
         hint.record(groups.len() - before);
     }
     Ok((objs, groups))
+}
+
+/// One `SELECT … WHERE key IN (…)` of a level and how its rows are read.
+struct Batch {
+    plan: SelectPlan,
+    /// The column of a many-to-many row's owner key.
+    extra_at: Option<usize>,
+    /// The models of the plan's `select_related()` objects.
+    types: Vec<&'static ModelType>,
+}
+
+/// The statements loading a level for `keys` (none when there are no keys or the
+/// queryset is `none()`): one, or more when the keys exceed the backend's parameter
+/// limit or the prefetch batch size.
+fn plan_batches<E: Executor + ?Sized>(
+    ctx: &Ctx<'_, E>,
+    rel: &Rel,
+    base: Option<&Query>,
+    keys: Vec<Value>,
+) -> Result<Vec<Batch>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let d = ctx.exec.dialect();
+    let target = rel.target();
+    // Borrowed until changed: the last batch takes it, so one batch copies the
+    // queryset's query once at most.
+    let mut base = base.map_or_else(|| Cow::Owned(Query::new(target)), Cow::Borrowed);
+    // The key rows are grouped by must be loaded, whatever only()/defer() say.
+    let key_field = match rel {
+        Rel::Forward { to, .. } => Some(target.fields[*to].name),
+        Rel::Reverse { field, .. } => Some(target.fields[*field].name),
+        Rel::ManyToMany { .. } => None,
+    };
+    if let Some(k) = key_field {
+        let deferred = |n: &String| target.field(n).is_some_and(|f| f.name == k);
+        match &base.loading {
+            Loading::All => {}
+            Loading::Only(_) => {
+                if let Loading::Only(names) = &mut base.to_mut().loading {
+                    names.push(k.to_string());
+                }
+            }
+            Loading::Defer(names) if names.iter().any(deferred) => {
+                if let Loading::Defer(names) = &mut base.to_mut().loading {
+                    names.retain(|n| !deferred(n));
+                }
+            }
+            Loading::Defer(_) => {}
+        }
+    }
+    if base.is_sliced() {
+        return Err(Error::not_supported("a sliced QuerySet in Prefetch()", d.name()));
+    }
+    if base.select != Select::Model {
+        return Err(Error::Usage("Prefetch querysets cannot use values() / values_list()".into()));
+    }
+    if base.empty {
+        return Ok(Vec::new());
+    }
+    // The condition on the keys, and (many-to-many) the owner key as an extra column.
+    let (lookup, extra) = match rel {
+        Rel::Forward { to, .. } => (format!("{}__in", target.fields[*to].name), None),
+        Rel::Reverse { field, .. } => (format!("{}__in", target.fields[*field].name), None),
+        Rel::ManyToMany { path, .. } => (format!("{path}__pk__in"), Some(format!("{path}__pk"))),
+    };
+    // Parameters the query has besides the keys: the batch is what the backend allows
+    // beyond them.
+    let others =
+        if base.filter.is_empty() && base.annotations.is_empty() { 0 } else { select_plan(d, &base)?.sql.params.len() };
+    let limit = d.features().max_query_params.saturating_sub(others + 1).max(1);
+    let size = ctx.batch.unwrap_or(limit).min(limit).max(1);
+    // One batch (the usual case) takes the keys as they are.
+    let chunks: Vec<Vec<Value>> =
+        if keys.len() <= size { vec![keys] } else { keys.chunks(size).map(<[Value]>::to_vec).collect() };
+    let (mut base, mut lookup, last) = (Some(base), Some(lookup), chunks.len() - 1);
+    let mut batches = Vec::with_capacity(chunks.len());
+    for (i, chunk) in chunks.into_iter().enumerate() {
+        let (base, lookup) = match i == last {
+            true => (base.take(), lookup.take()),
+            false => (base.clone(), lookup.clone()),
+        };
+        let mut q = base.expect("only the last batch takes it").into_owned();
+        let cond = QNode::lookup(lookup.unwrap_or_default(), Rhs::List(chunk)).call();
+        q.filter = std::mem::take(&mut q.filter).and(cond);
+        if let Some(path) = &extra {
+            q.annotations.push((PREFETCH_VAL.to_string(), Expr::Col(path.clone())));
+        }
+        let plan = select_plan(d, &q)?;
+        let extra_at = extra.as_ref().map(|_| plan.fields.len() + q.annotations.len() - 1);
+        let types = related_types(&plan)?;
+        batches.push(Batch { plan, extra_at, types });
+    }
+    Ok(batches)
 }

@@ -88,8 +88,8 @@ impl Prefetch {
     /// by `queryset` (which must be of the related model, checked when run):
     /// `Prefetch::new("orders", Order::objects().filter(q!(total__gte = 100)).order_by(["-total"]))`.
     pub fn new<T: Model>(path: impl Into<String>, queryset: QuerySet<T>) -> Self {
-        let nested = queryset.prefetch_lookups().to_vec();
-        Prefetch { path: path.into(), query: Some(Arc::new(queryset.query().clone())), nested, to_attr: None }
+        let (query, nested) = queryset.into_prefetch_parts();
+        Prefetch { path: path.into(), query: Some(query), nested, to_attr: None }
     }
 
     /// The relation path alone (what a string converts to).

@@ -99,24 +99,24 @@ pub(super) fn resolve(parent: &'static ModelMeta, name: &str, sets: &[(&str, &st
 }
 
 /// Where a level's rows go on the parent: the field's name, or `None` (the cache).
-pub(super) fn destination(node: &Node, parent: &mut dyn AnyModel, rel: &Rel) -> Result<Option<String>> {
-    let name = match &node.to_attr {
-        Some(a) => a.clone(),
+pub(super) fn destination<'n>(node: &Node<'n>, parent: &mut dyn AnyModel, rel: &Rel) -> Result<Option<&'n str>> {
+    let name: &'n str = match node.to_attr {
+        Some(a) => a,
         None => match rel {
-            Rel::Forward { .. } => node.name.clone(),
-            _ if parent.slot(&node.name).is_some() => node.name.clone(),
+            Rel::Forward { .. } => node.name,
+            _ if parent.slot(node.name).is_some() => node.name,
             _ => {
                 let pm = parent.model_meta();
-                let names = relation_names(pm, &node.name);
+                let names = relation_names(pm, node.name);
                 match parent.related_sets().iter().find(|(_, r)| names.iter().any(|n| n == r)) {
-                    Some((f, _)) => f.to_string(),
+                    Some((f, _)) => f,
                     None => return Ok(None),
                 }
             }
         },
     };
     let pm = parent.model_meta();
-    let Some(slot) = parent.slot(&name) else { return Ok(None) };
+    let Some(slot) = parent.slot(name) else { return Ok(None) };
     let target = rel.target();
     if slot.target().table != target.table {
         return Err(Error::Usage(format!(

@@ -1,5 +1,8 @@
 //! The lookup tree: the `__` paths of every [`Prefetch`] merged into levels, each a
 //! relation of the level above (`orders` once for `orders` and `orders__items`).
+//!
+//! Nodes borrow their names and querysets from the lookups: building the tree
+//! allocates only the node lists.
 
 use std::sync::Arc;
 
@@ -12,79 +15,99 @@ use super::Prefetch;
 /// A level of the lookup tree: a relation of the parent model, where its rows go, the
 /// QuerySet loading them, and the levels under it.
 #[derive(Debug)]
-pub(super) struct Node {
+pub(super) struct Node<'a> {
     /// The relation's name on the parent (`orders`).
-    pub(super) name: String,
+    pub(super) name: &'a str,
     /// Where the rows go: the `to_attr`, else the relation's name.
-    pub(super) key: String,
-    pub(super) to_attr: Option<String>,
-    pub(super) query: Option<Arc<Query>>,
-    pub(super) children: Vec<Node>,
+    pub(super) key: &'a str,
+    pub(super) to_attr: Option<&'a str>,
+    pub(super) query: Option<&'a Arc<Query>>,
+    pub(super) children: Vec<Node<'a>>,
+}
+
+impl<'a> Node<'a> {
+    /// A level reached by name only (no queryset, no `to_attr`).
+    fn plain(name: &'a str) -> Self {
+        Node { name, key: name, to_attr: None, query: None, children: Vec::new() }
+    }
+}
+
+/// The lookups a nested one sits under (for messages: `orders__items__`).
+struct Outer<'p> {
+    path: &'p str,
+    up: Option<&'p Outer<'p>>,
+}
+
+impl Outer<'_> {
+    fn prefix(outer: Option<&Outer<'_>>) -> String {
+        match outer {
+            Some(o) => format!("{}{}__", Outer::prefix(o.up), o.path),
+            None => String::new(),
+        }
+    }
 }
 
 /// The tree of `lookups` on `model`.
-pub(super) fn build_tree(model: &ModelMeta, lookups: &[Prefetch]) -> Result<Vec<Node>> {
+pub(super) fn build_tree<'a>(model: &ModelMeta, lookups: &'a [Prefetch]) -> Result<Vec<Node<'a>>> {
     let mut tree = Vec::new();
     for l in lookups {
-        insert(&mut tree, model, l, "")?;
+        insert(&mut tree, model, l, None)?;
     }
     Ok(tree)
 }
 
-fn insert(tree: &mut Vec<Node>, model: &ModelMeta, l: &Prefetch, prefix: &str) -> Result<()> {
-    let parts: Vec<&str> = l.path.split("__").filter(|p| !p.is_empty()).collect();
-    let Some((last, through)) = parts.split_last() else {
-        return Err(Error::Usage(format!("prefetch_related(): an empty lookup on {}", model.name)));
-    };
+fn insert<'a>(tree: &mut Vec<Node<'a>>, model: &ModelMeta, l: &'a Prefetch, outer: Option<&Outer<'_>>) -> Result<()> {
+    let mut parts = l.path.split("__").filter(|p| !p.is_empty()).peekable();
     let mut level = tree;
-    for part in through {
-        let i = match level.iter().position(|n| n.key == *part) {
+    let last = loop {
+        let Some(part) = parts.next() else {
+            return Err(Error::Usage(format!("prefetch_related(): an empty lookup on {}", model.name)));
+        };
+        if parts.peek().is_none() {
+            break part;
+        }
+        let i = match level.iter().position(|n| n.key == part) {
             Some(i) => i,
             None => {
-                level.push(Node {
-                    name: part.to_string(),
-                    key: part.to_string(),
-                    to_attr: None,
-                    query: None,
-                    children: Vec::new(),
-                });
+                level.push(Node::plain(part));
                 level.len() - 1
             }
         };
         level = &mut level[i].children;
-    }
-    let key = l.to_attr.clone().unwrap_or_else(|| last.to_string());
+    };
+    let key = l.to_attr.as_deref().unwrap_or(last);
     let i = match level.iter().position(|n| n.key == key) {
         Some(i) => {
             let n = &level[i];
-            let same = match (&n.query, &l.query) {
-                (None, None) => n.name == *last,
+            let same = match (n.query, &l.query) {
+                (None, None) => n.name == last,
                 (Some(a), Some(b)) => Arc::ptr_eq(a, b),
                 _ => false,
             };
             if !same {
                 return Err(Error::Usage(format!(
-                    "'{prefix}{key}' lookup was already seen with a different queryset. You may need to adjust the \
-                     ordering of your lookups."
+                    "'{}{key}' lookup was already seen with a different queryset. You may need to adjust the \
+                     ordering of your lookups.",
+                    Outer::prefix(outer)
                 )));
             }
             i
         }
         None => {
             level.push(Node {
-                name: last.to_string(),
-                key: key.clone(),
-                to_attr: l.to_attr.clone(),
-                query: l.query.clone(),
+                name: last,
+                key,
+                to_attr: l.to_attr.as_deref(),
+                query: l.query.as_ref(),
                 children: Vec::new(),
             });
             level.len() - 1
         }
     };
-    let prefix = format!("{prefix}{}__", l.path);
     let node = &mut level[i];
+    let here = Outer { path: &l.path, up: outer };
     for n in &l.nested {
-        insert(&mut node.children, model, n, &prefix)?;
+        insert(&mut node.children, model, n, Some(&here))?;
     }
     Ok(())
 }

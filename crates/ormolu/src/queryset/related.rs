@@ -87,6 +87,13 @@ impl<M: Model> QuerySet<M> {
         qs
     }
 
+    /// The query and the `prefetch_related()` lookups, taken without copying what no
+    /// other QuerySet shares (for [`Prefetch::new`]).
+    pub(crate) fn into_prefetch_parts(self) -> (Arc<ormolu_core::query::Query>, Vec<Prefetch>) {
+        let lookups = self.prefetch.map_or_else(Vec::new, |p| Arc::unwrap_or_clone(p).lookups);
+        (self.query, lookups)
+    }
+
     /// The `prefetch_related()` lookups, in order.
     pub fn prefetch_lookups(&self) -> &[Prefetch] {
         self.prefetch.as_deref().map_or(&[], |p| p.lookups.as_slice())
