@@ -17,6 +17,13 @@ use crate::error::Result;
 use crate::row::{RowFn, ValueRef};
 use crate::value::Value;
 
+/// The future of a [`Connection`] call that runs a statement: the driver's own
+/// future, boxed once. (These methods are written out rather than `async fn`s so that
+/// the box holds the driver's future alone, not a wrapper carrying the arguments a
+/// second time: a future a few bytes smaller can be served by the allocator's
+/// per-thread cache, where a larger one takes its slow path on every statement.)
+pub type BoxFuture<'a, T> = Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
 /// A stream of rows that borrows the connection it reads from.
 pub type RowStream<'a> = Pin<Box<dyn Stream<Item = Result<Row>> + Send + 'a>>;
 
@@ -61,7 +68,7 @@ pub trait Connection: Send {
     fn dialect(&self) -> &'static dyn Dialect;
 
     /// Runs a statement that returns no rows.
-    async fn execute(&mut self, sql: &str, params: &[Value]) -> Result<ExecResult>;
+    fn execute<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> BoxFuture<'a, Result<ExecResult>>;
 
     /// Runs a query and collects its rows.
     async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
@@ -69,26 +76,42 @@ pub trait Connection: Send {
     /// Runs a query and calls `each` with every row, read in place (no row is
     /// collected: see [`crate::row`]). The first error `each` returns stops the query.
     /// The default collects [`Connection::query`]; drivers read their own rows.
-    async fn query_each(&mut self, sql: &str, params: &[Value], each: &mut RowFn<'_>) -> Result<()> {
-        for mut row in self.query(sql, params).await? {
-            each(&mut row)?;
-        }
-        Ok(())
+    fn query_each<'a>(
+        &'a mut self,
+        sql: &'a str,
+        params: &'a [Value],
+        each: &'a mut RowFn<'_>,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            for mut row in self.query(sql, params).await? {
+                each(&mut row)?;
+            }
+            Ok(())
+        })
     }
 
     /// [`Connection::execute`] with borrowed parameters: a driver binds text and bytes
     /// from the caller's buffers where it can (inserts of many objects bind their
     /// fields this way). The default copies them into [`Value`]s.
-    async fn execute_refs(&mut self, sql: &str, params: &[ValueRef<'_>]) -> Result<ExecResult> {
-        let owned: Vec<Value> = params.iter().map(ValueRef::to_value).collect();
-        self.execute(sql, &owned).await
+    fn execute_refs<'a>(&'a mut self, sql: &'a str, params: &'a [ValueRef<'_>]) -> BoxFuture<'a, Result<ExecResult>> {
+        Box::pin(async move {
+            let owned: Vec<Value> = params.iter().map(ValueRef::to_value).collect();
+            self.execute(sql, &owned).await
+        })
     }
 
     /// [`Connection::query_each`] with borrowed parameters (see
     /// [`Connection::execute_refs`]). The default copies them into [`Value`]s.
-    async fn query_each_refs(&mut self, sql: &str, params: &[ValueRef<'_>], each: &mut RowFn<'_>) -> Result<()> {
-        let owned: Vec<Value> = params.iter().map(ValueRef::to_value).collect();
-        self.query_each(sql, &owned, each).await
+    fn query_each_refs<'a>(
+        &'a mut self,
+        sql: &'a str,
+        params: &'a [ValueRef<'_>],
+        each: &'a mut RowFn<'_>,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let owned: Vec<Value> = params.iter().map(ValueRef::to_value).collect();
+            self.query_each(sql, &owned, each).await
+        })
     }
 
     /// Runs a query and yields rows as they arrive, in constant memory.

@@ -17,6 +17,8 @@ use std::time::{Duration, Instant};
 
 use mysql_async::Conn;
 
+use crate::stmts::Stmts;
+
 /// How long a returned connection may wait for the next checkout before it goes back
 /// to the driver's pool (which checks connections it hands out).
 pub(crate) const HOT_IDLE: Duration = Duration::from_secs(1);
@@ -24,7 +26,7 @@ pub(crate) const HOT_IDLE: Duration = Duration::from_secs(1);
 /// Clean connections returned lately, the most recent last.
 #[derive(Default)]
 pub(crate) struct Hot {
-    conns: Mutex<Vec<(Conn, Instant)>>,
+    conns: Mutex<Vec<(Conn, Stmts, Instant)>>,
     /// Checkouts under way: while one may be waiting in the driver's pool, returned
     /// connections go there.
     checkouts: AtomicUsize,
@@ -35,27 +37,27 @@ pub(crate) struct Hot {
 impl Hot {
     /// Registers a checkout until the guard is dropped, then takes the most recently
     /// returned connection if it is fresh (older ones go back to the pool).
-    pub(crate) fn checkout(self: &Arc<Self>) -> (Checkout, Option<Conn>) {
+    pub(crate) fn checkout(self: &Arc<Self>) -> (Checkout, Option<(Conn, Stmts)>) {
         self.checkouts.fetch_add(1, Ordering::SeqCst);
         let guard = Checkout(Arc::clone(self));
         let mut conns = self.conns.lock().unwrap_or_else(PoisonError::into_inner);
-        let (conn, since) = match conns.pop() {
+        let (conn, stmts, since) = match conns.pop() {
             Some(c) => c,
             None => return (guard, None),
         };
         if since.elapsed() <= HOT_IDLE {
-            return (guard, Some(conn));
+            return (guard, Some((conn, stmts)));
         }
         // Idle too long, and so is every older one: back to the pool.
         let stale = std::mem::take(&mut *conns);
         drop(conns);
-        drop((conn, stale));
+        drop((conn, stmts, stale));
         (guard, None)
     }
 
     /// Keeps `conn` for the next checkout, unless the pool is closed or a checkout is
     /// under way (it may be waiting in the driver's pool): then the pool takes it.
-    fn put(&self, conn: Conn) {
+    fn put(&self, conn: Conn, stmts: Stmts) {
         if self.closed.load(Ordering::SeqCst) || self.checkouts.load(Ordering::SeqCst) > 0 {
             return drop(conn);
         }
@@ -65,7 +67,7 @@ impl Hot {
             drop(conns);
             return drop(conn);
         }
-        conns.push((conn, Instant::now()));
+        conns.push((conn, stmts, Instant::now()));
     }
 
     /// Gives every kept connection back to the driver's pool.
@@ -84,10 +86,13 @@ impl Drop for Checkout {
     }
 }
 
-/// A `mysql_async` connection out of the pool: dropped, it goes to [`Hot`] when
-/// `reusable`, else to the driver's pool.
+/// A `mysql_async` connection out of the pool, with the statements ormolu keeps for
+/// it: dropped, both go to [`Hot`] when `reusable`, else the connection goes to the
+/// driver's pool (and the statements kept are forgotten).
 pub(crate) struct Lease {
     conn: Option<Conn>,
+    /// The statements kept for this connection (see [`crate::stmts`]).
+    pub(crate) stmts: Stmts,
     hot: Arc<Hot>,
     /// Whether the last command finished successfully (set by the connection's
     /// methods; a command cut off midway leaves it `false`).
@@ -95,8 +100,8 @@ pub(crate) struct Lease {
 }
 
 impl Lease {
-    pub(crate) fn new(conn: Conn, hot: Arc<Hot>) -> Self {
-        Lease { conn: Some(conn), hot, reusable: true }
+    pub(crate) fn new(conn: Conn, stmts: Stmts, hot: Arc<Hot>) -> Self {
+        Lease { conn: Some(conn), stmts, hot, reusable: true }
     }
 }
 
@@ -117,7 +122,7 @@ impl Drop for Lease {
     fn drop(&mut self) {
         if let Some(conn) = self.conn.take() {
             if self.reusable {
-                self.hot.put(conn);
+                self.hot.put(conn, std::mem::take(&mut self.stmts));
             }
         }
     }

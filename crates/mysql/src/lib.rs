@@ -19,6 +19,8 @@
 //! - `conn.rs`: [`MySqlConnection`]: execute, query, stream, batch, ping.
 //! - `hot.rs`: connections given back clean go straight to the next checkout
 //!   (one warm connection for back-to-back queries), else to the driver's pool.
+//! - `stmts.rs`: the prepared statements kept per connection by SQL text, so a
+//!   repeated statement skips the driver's per-call SQL scan.
 //! - `params.rs`: ormolu values to driver parameters (durations as microseconds,
 //!   UUIDs as 32 hex digits, as Django stores them).
 //! - `decode.rs`: cells to ormolu values by column type, for both protocols.
@@ -33,6 +35,7 @@ mod hot;
 mod params;
 mod pool;
 mod row;
+mod stmts;
 
 pub use conn::MySqlConnection;
 pub use pool::{connect, MySqlPool};

@@ -13,6 +13,7 @@ use ormolu_core::{Error, Result};
 use crate::conn::MySqlConnection;
 use crate::error_map::{map_connect_error, map_error};
 use crate::hot::{Hot, Lease};
+use crate::stmts::Stmts;
 
 /// Run on every new connection and after every reset: UTC session time zone (aware
 /// datetimes are bound as naive UTC) and strict mode (bad values fail, not truncate).
@@ -118,11 +119,14 @@ impl MySqlPool {
         }
         let cached = self.opts.statement_cache_capacity > 0;
         let (_checkout, hot) = self.hot.checkout();
-        if let Some(conn) = hot {
-            return Ok(MySqlConnection::new(Lease::new(conn, Arc::clone(&self.hot)), self.dialect, cached));
+        if let Some((conn, stmts)) = hot {
+            return Ok(MySqlConnection::new(Lease::new(conn, stmts, Arc::clone(&self.hot)), self.dialect, cached));
         }
         match tokio::time::timeout(self.opts.acquire_timeout, self.pool.get_conn()).await {
-            Ok(Ok(conn)) => Ok(MySqlConnection::new(Lease::new(conn, Arc::clone(&self.hot)), self.dialect, cached)),
+            Ok(Ok(conn)) => {
+                let stmts = Stmts::new(self.opts.statement_cache_capacity);
+                Ok(MySqlConnection::new(Lease::new(conn, stmts, Arc::clone(&self.hot)), self.dialect, cached))
+            }
             Ok(Err(e)) => Err(map_connect_error(e)),
             Err(_) => Err(Error::Pool(format!(
                 "no connection free within acquire_timeout ({:?}, max {} connections)",

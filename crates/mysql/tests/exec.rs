@@ -106,3 +106,71 @@ async fn statements_are_cached_or_closed() {
         }
     }
 }
+
+/// More distinct statements than the cache holds, in and out of a transaction: each
+/// call still runs its own statement (ormolu's kept statements follow the driver's
+/// cache, which closes what it evicts).
+#[tokio::test]
+async fn more_statements_than_the_cache_holds() {
+    let db = common::TestDb::with_options(PoolOptions { statement_cache_capacity: 2, ..PoolOptions::default() }).await;
+    let mut c = db.conn().await;
+    c.batch("CREATE TABLE t (id bigint PRIMARY KEY, n bigint NOT NULL)").await.unwrap();
+    for round in 0..2 {
+        if round == 1 {
+            c.batch("BEGIN").await.unwrap();
+        }
+        for i in 0..12i64 {
+            let (k, id) = (i % 3, round * 100 + i);
+            let r =
+                c.execute(&format!("INSERT INTO t (id, n) VALUES (?, ? + {k})"), &[id.into(), i.into()]).await.unwrap();
+            assert_eq!(r.rows_affected, 1);
+            let mut seen = Vec::new();
+            c.query_each(&format!("SELECT n - {k} FROM t WHERE id = ?"), &[id.into()], &mut |row| {
+                seen.push(row.value(0)?);
+                Ok(())
+            })
+            .await
+            .unwrap();
+            assert_eq!(seen, [Value::I64(i)], "query_each of statement {k}");
+            let rows = c.query(&format!("SELECT ? * {}", k + 1), &[i.into()]).await.unwrap();
+            assert_eq!(rows[0].values[0], Value::I64(i * (k + 1)), "query of statement {k}");
+        }
+        if round == 1 {
+            c.batch("COMMIT").await.unwrap();
+        }
+    }
+    let rows = c.query("SELECT COUNT(*) FROM t", &[]).await.unwrap();
+    assert_eq!(rows[0].values[0], Value::I64(24));
+    assert!(status(&mut *c, "Com_stmt_close").await > 0, "the driver evicted statements");
+}
+
+/// A statement ormolu kept that the server closed behind its back (here: the raw
+/// connection reset) fails with `ER_UNKNOWN_STMT_HANDLER` without running; the
+/// connection prepares it again and runs it once.
+#[tokio::test]
+async fn statements_closed_behind_ormolus_back_are_prepared_again() {
+    let db = common::TestDb::new().await;
+    let mut c = db.pool.get().await.unwrap();
+    c.batch("CREATE TABLE t (id bigint AUTO_INCREMENT PRIMARY KEY)").await.unwrap();
+    let insert = "INSERT INTO t (id) VALUES (?)";
+    let count = "SELECT COUNT(*) FROM t WHERE id > ?";
+    for i in 1..=3i64 {
+        if i > 1 {
+            // Frees every prepared statement on the server (and the driver's cache).
+            c.inner_mut().reset().await.unwrap();
+        }
+        assert_eq!(c.execute(insert, &[Value::Null]).await.unwrap().rows_affected, 1);
+        assert_eq!(c.query(count, &[0.into()]).await.unwrap()[0].values[0], Value::I64(i));
+        let mut n = Vec::new();
+        c.query_each(count, &[0.into()], &mut |row| {
+            n.push(row.value(0)?);
+            Ok(())
+        })
+        .await
+        .unwrap();
+        assert_eq!(n, [Value::I64(i)]);
+    }
+    // Since the last reset (which also restarts the session's counters): each
+    // statement prepared again once, and run from then on.
+    assert_eq!(status(&mut c, "Com_stmt_prepare").await, 2);
+}

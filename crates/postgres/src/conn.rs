@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use deadpool_postgres::{ClientWrapper, Object};
 use futures_util::{stream, StreamExt, TryStreamExt};
 use ormolu_core::dialect::{Dialect, Postgres};
-use ormolu_core::driver::{Connection, ExecResult, Row, RowStream};
+use ormolu_core::driver::{BoxFuture, Connection, ExecResult, Row, RowStream};
 use ormolu_core::row::{RowFn, ValueRef};
 use ormolu_core::{Error, Result, Value};
 use tokio_postgres::error::SqlState;
@@ -197,24 +197,34 @@ impl Connection for PgConnection {
         &Postgres
     }
 
-    async fn execute(&mut self, sql: &str, params: &[Value]) -> Result<ExecResult> {
-        execute_args(&self.client, self.cache_capacity, sql, params).await
+    fn execute<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> BoxFuture<'a, Result<ExecResult>> {
+        Box::pin(execute_args(&self.client, self.cache_capacity, sql, params))
     }
 
-    async fn execute_refs(&mut self, sql: &str, params: &[ValueRef<'_>]) -> Result<ExecResult> {
-        execute_args(&self.client, self.cache_capacity, sql, params).await
+    fn execute_refs<'a>(&'a mut self, sql: &'a str, params: &'a [ValueRef<'_>]) -> BoxFuture<'a, Result<ExecResult>> {
+        Box::pin(execute_args(&self.client, self.cache_capacity, sql, params))
     }
 
     async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         self.stream(sql, params).try_collect().await
     }
 
-    async fn query_each(&mut self, sql: &str, params: &[Value], each: &mut RowFn<'_>) -> Result<()> {
-        each_row(&self.client, self.cache_capacity, sql, params, each).await
+    fn query_each<'a>(
+        &'a mut self,
+        sql: &'a str,
+        params: &'a [Value],
+        each: &'a mut RowFn<'_>,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(each_row(&self.client, self.cache_capacity, sql, params, each))
     }
 
-    async fn query_each_refs(&mut self, sql: &str, params: &[ValueRef<'_>], each: &mut RowFn<'_>) -> Result<()> {
-        each_row(&self.client, self.cache_capacity, sql, params, each).await
+    fn query_each_refs<'a>(
+        &'a mut self,
+        sql: &'a str,
+        params: &'a [ValueRef<'_>],
+        each: &'a mut RowFn<'_>,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(each_row(&self.client, self.cache_capacity, sql, params, each))
     }
 
     fn stream<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> RowStream<'a> {

@@ -14,7 +14,7 @@ use std::time::Instant;
 use async_trait::async_trait;
 use futures_util::StreamExt;
 use ormolu_core::dialect::{Dialect, Sqlite};
-use ormolu_core::driver::{Connection, ExecResult, Row, RowStream};
+use ormolu_core::driver::{BoxFuture, Connection, ExecResult, Row, RowStream};
 use ormolu_core::row::{RowFn, ValueRef};
 use ormolu_core::{Error, Result, Value};
 use tokio::sync::oneshot;
@@ -150,24 +150,34 @@ impl Connection for SqliteConnection {
         &Sqlite
     }
 
-    async fn execute(&mut self, sql: &str, params: &[Value]) -> Result<ExecResult> {
-        self.run(sql, |c| run::execute(c, sql, params)).await
+    fn execute<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> BoxFuture<'a, Result<ExecResult>> {
+        Box::pin(self.run(sql, |c| run::execute(c, sql, params)))
     }
 
     async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         self.run(sql, |c| run::query(c, sql, params)).await
     }
 
-    async fn query_each(&mut self, sql: &str, params: &[Value], each: &mut RowFn<'_>) -> Result<()> {
-        self.query_each_with(sql, params, each).await
+    fn query_each<'a>(
+        &'a mut self,
+        sql: &'a str,
+        params: &'a [Value],
+        each: &'a mut RowFn<'_>,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(self.query_each_with(sql, params, each))
     }
 
-    async fn execute_refs(&mut self, sql: &str, params: &[ValueRef<'_>]) -> Result<ExecResult> {
-        self.run(sql, |c| run::execute(c, sql, params)).await
+    fn execute_refs<'a>(&'a mut self, sql: &'a str, params: &'a [ValueRef<'_>]) -> BoxFuture<'a, Result<ExecResult>> {
+        Box::pin(self.run(sql, |c| run::execute(c, sql, params)))
     }
 
-    async fn query_each_refs(&mut self, sql: &str, params: &[ValueRef<'_>], each: &mut RowFn<'_>) -> Result<()> {
-        self.query_each_with(sql, params, each).await
+    fn query_each_refs<'a>(
+        &'a mut self,
+        sql: &'a str,
+        params: &'a [ValueRef<'_>],
+        each: &'a mut RowFn<'_>,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(self.query_each_with(sql, params, each))
     }
 
     fn stream<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> RowStream<'a> {

@@ -1,0 +1,88 @@
+//! [`Stmts`]: the prepared statements a connection has run, by SQL text, kept by
+//! ormolu next to the driver's own statement cache.
+//!
+//! `mysql_async` looks a statement up in its cache only after scanning the SQL for
+//! named parameters, on every call (a per-byte scan: thousands of instructions for
+//! one ORM query). A statement found here goes straight to `COM_STMT_EXECUTE`.
+//!
+//! The driver still owns the statements and closes the ones its cache evicts. Every
+//! statement kept here went through the driver (prepared, or found in its cache)
+//! since this map was last emptied, and the map is emptied when it reaches the
+//! driver cache's capacity: the statements kept are the ones the driver touched
+//! last, which it evicts last, so none is closed while kept. One can still be closed
+//! behind ormolu's back (the raw connection, `MySqlConnection::inner_mut`, reset or
+//! used to prepare others): the server then answers `ER_UNKNOWN_STMT_HANDLER` (1243)
+//! without running anything, and the connection prepares it again, once
+//! ([`is_stale`]). The map goes with its connection while ormolu keeps it
+//! (`crate::hot`); a connection back from the driver's pool starts with an empty one.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use mysql_async::Statement;
+
+/// The statements kept for one connection (at most the driver cache's capacity).
+#[derive(Default)]
+pub(crate) struct Stmts {
+    map: HashMap<Box<str>, Statement, BuildHasherDefault<SqlHasher>>,
+    capacity: usize,
+}
+
+/// A multiply-rotate hash over eight bytes at a time (FxHash's step): SQL text of a
+/// hundred bytes hashes in a few dozen instructions. The keys are the application's
+/// statements, one map per connection, bounded: not a denial-of-service surface.
+#[derive(Default)]
+struct SqlHasher(u64);
+
+impl Hasher for SqlHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let word = u64::from_le_bytes(c.try_into().expect("eight bytes"));
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Stmts {
+    /// An empty map holding at most `capacity` statements (0: none).
+    pub(crate) fn new(capacity: usize) -> Self {
+        Stmts { map: HashMap::default(), capacity }
+    }
+
+    /// The statement kept for `sql`.
+    pub(crate) fn get(&self, sql: &str) -> Option<Statement> {
+        self.map.get(sql).cloned()
+    }
+
+    /// Keeps `stmt` for `sql`. A full map is emptied first: its statements are the
+    /// ones the driver is most likely to have evicted by now.
+    pub(crate) fn keep(&mut self, sql: &str, stmt: &Statement) {
+        if self.capacity == 0 {
+            return;
+        }
+        if self.map.len() >= self.capacity {
+            self.map.clear();
+        }
+        self.map.insert(sql.into(), stmt.clone());
+    }
+
+    /// Forgets the statement kept for `sql` (the server no longer knows it).
+    pub(crate) fn forget(&mut self, sql: &str) {
+        self.map.remove(sql);
+    }
+}
+
+/// Whether `e` says the statement executed is unknown to the server (closed since
+/// it was kept): nothing ran, and preparing it again is safe.
+pub(crate) fn is_stale(e: &mysql_async::Error) -> bool {
+    matches!(e, mysql_async::Error::Server(s) if s.code == 1243)
+}
