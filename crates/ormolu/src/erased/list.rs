@@ -2,6 +2,7 @@
 //! type (no box per row), and handed out to their parents in groups.
 
 use std::any::Any;
+use std::sync::Arc;
 
 use ormolu_core::meta::ModelMeta;
 use ormolu_core::row::RawRow;
@@ -72,6 +73,16 @@ impl<M: Model> ObjList for Rows<M> {
     }
 
     fn store_group(&mut self, rows: &[usize], last: bool, slot: &mut dyn RelationSlot) -> Result<()> {
+        if slot.is_many() && rows.iter().all(|&i| self.0[i].is_some()) {
+            // A list slot keeps an `Arc<[M]>`: built in place from the rows, one
+            // allocation (a `Vec` first would be two, or a copy).
+            let mut group: Option<Arc<[M]>> = Some(if last {
+                rows.iter().map(|&i| self.0[i].take().expect("checked above")).collect()
+            } else {
+                rows.iter().map(|&i| self.0[i].clone().expect("checked above")).collect()
+            });
+            return slot.store_list(M::meta(), &mut group);
+        }
         let mut group = Some(self.take(rows, last));
         slot.store_list(M::meta(), &mut group)
     }

@@ -105,8 +105,9 @@ pub trait RelationSlot: Send + Sync {
     /// Objects of another model are an error.
     fn store(&mut self, objs: Vec<Box<dyn AnyModel>>) -> Result<()>;
     /// Stores a list of loaded objects of model `got`, given as an `Option<Vec<T>>`
-    /// of the slot's own `T` (taken out of it): what [`ObjList`] hands out, with no
-    /// box per object. A list of another model is an error.
+    /// of the slot's own `T` (taken out of it) or, for a list slot, an
+    /// `Option<Arc<[T]>>`: what [`ObjList`] hands out, with no box per object. A list
+    /// of another model is an error.
     fn store_list(&mut self, got: &'static ModelMeta, list: &mut dyn Any) -> Result<()>;
 }
 

@@ -69,7 +69,7 @@ macro_rules! bound_relation_field {
         impl<T: Model> $ty<T> {
             /// The related objects, when they were loaded with the query (`prefetch_related`).
             pub fn get(&self) -> Option<&[T]> {
-                self.loaded.as_deref().map(Vec::as_slice)
+                self.loaded.as_deref()
             }
 
             /// Whether the related objects were loaded.
@@ -79,8 +79,13 @@ macro_rules! bound_relation_field {
 
             /// Stores loaded related objects (used by eager loading).
             pub fn set_loaded(&mut self, objs: Vec<T>) {
-                // `Arc<Vec<T>>`, not `Arc<[T]>`: the objects are not copied into a new block.
-                self.loaded = Some(std::sync::Arc::new(objs));
+                self.loaded = Some(objs.into());
+            }
+
+            /// Stores loaded related objects already in their shared block (eager
+            /// loading builds it in place: one allocation per parent).
+            pub(crate) fn set_loaded_shared(&mut self, objs: std::sync::Arc<[T]>) {
+                self.loaded = Some(objs);
             }
 
             /// Forgets the loaded objects.
@@ -277,6 +282,10 @@ macro_rules! bound_relation_field {
                 Ok(())
             }
             fn store_list(&mut self, got: &'static ModelMeta, list: &mut dyn std::any::Any) -> Result<()> {
+                if let Some(shared) = list.downcast_mut::<Option<std::sync::Arc<[T]>>>().and_then(Option::take) {
+                    self.set_loaded_shared(shared);
+                    return Ok(());
+                }
                 self.set_loaded(crate::erased::take_list::<T>(got, list)?);
                 Ok(())
             }

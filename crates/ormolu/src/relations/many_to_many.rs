@@ -29,7 +29,7 @@ use crate::typed::Related;
 /// course.students.add_with(&db, &[&u], Enrollment::enrolled_at().set(now)).await?;
 /// ```
 pub struct ManyToMany<T: Model> {
-    pub(super) loaded: Option<Arc<Vec<T>>>,
+    pub(super) loaded: Option<Arc<[T]>>,
     pub(super) binding: Option<Binding>,
 }
 

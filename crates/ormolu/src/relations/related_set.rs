@@ -37,6 +37,6 @@ use crate::model::Model;
 ///   [`Instance::related`](crate::Instance::related) and
 ///   [`PrefetchCache`](crate::PrefetchCache).
 pub struct RelatedSet<T: Model> {
-    pub(super) loaded: Option<Arc<Vec<T>>>,
+    pub(super) loaded: Option<Arc<[T]>>,
     pub(super) binding: Option<Binding>,
 }
