@@ -174,3 +174,28 @@ async fn statements_closed_behind_ormolus_back_are_prepared_again() {
     // statement prepared again once, and run from then on.
     assert_eq!(status(&mut c, "Com_stmt_prepare").await, 2);
 }
+
+/// The first error the row callback returns is the query's error; the rest of the
+/// rows are read and dropped, so the same connection runs the next statement.
+#[tokio::test]
+async fn an_error_from_the_row_callback_stops_the_query_and_leaves_the_connection_clean() {
+    let db = common::TestDb::new().await;
+    let mut c = db.conn().await;
+    c.batch("CREATE TABLE t (id bigint PRIMARY KEY)").await.unwrap();
+    c.execute("INSERT INTO t (id) VALUES (1), (2), (3), (4)", &[]).await.unwrap();
+    let mut calls = 0;
+    let err = c
+        .query_each("SELECT id FROM t WHERE id > ? ORDER BY id", &[0.into()], &mut |row| {
+            calls += 1;
+            match row.value(0)? {
+                Value::I64(2) => Err(ormolu_core::Error::Decode("stop at 2".into())),
+                _ => Ok(()),
+            }
+        })
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("stop at 2"), "{err}");
+    assert_eq!(calls, 2, "no row after the failing one reaches the callback");
+    let rows = c.query("SELECT COUNT(*) FROM t WHERE id > ?", &[1.into()]).await.unwrap();
+    assert_eq!(rows[0].values[0], Value::I64(3));
+}
