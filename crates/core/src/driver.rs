@@ -135,6 +135,14 @@ pub trait Pool: Send + Sync {
     /// Takes a connection from the pool; it goes back when dropped.
     async fn acquire(&self) -> Result<Box<dyn Connection>>;
 
+    /// A connection that is free right now, handed out without a future (`None`:
+    /// [`Pool::acquire`] waits for one, or reports why there is none). Pools that keep
+    /// the connection given back last ready for the next checkout implement it; the
+    /// default has none.
+    fn try_acquire(&self) -> Option<Box<dyn Connection>> {
+        None
+    }
+
     /// Closes the pool: no new connections are handed out.
     fn close(&self);
 }

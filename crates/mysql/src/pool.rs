@@ -168,6 +168,19 @@ impl Pool for MySqlPool {
         Ok(Box::new(self.get().await?))
     }
 
+    /// The connection given back last, when it is still warm (see `crate::hot`).
+    fn try_acquire(&self) -> Option<Box<dyn Connection>> {
+        if self.hot.closed.load(Ordering::Acquire) {
+            return None;
+        }
+        let (_checkout, (conn, stmts)) = match self.hot.checkout() {
+            (guard, Some(hot)) => (guard, hot),
+            (_, None) => return None,
+        };
+        let cached = self.opts.statement_cache_capacity > 0;
+        Some(Box::new(MySqlConnection::new(Lease::new(conn, stmts, Arc::clone(&self.hot)), self.dialect, cached)))
+    }
+
     /// Refuses new connections at once; the open ones are closed in the background
     /// as they come back (use [`MySqlPool::disconnect`] to wait for that).
     fn close(&self) {

@@ -50,6 +50,9 @@ impl Executor for DbConn {
     async fn conn(&self) -> Result<ConnHandle> {
         Ok(ConnHandle::Tx(self.conn.clone().lock_owned().await))
     }
+    fn try_conn(&self) -> Option<ConnHandle> {
+        self.conn.clone().try_lock_owned().ok().map(ConnHandle::Tx)
+    }
     fn conn_owned(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<ConnHandle>> + Send + 'static>> {
         let conn = self.conn.clone();
         Box::pin(async move { Ok(ConnHandle::Tx(conn.lock_owned().await)) })

@@ -251,6 +251,9 @@ impl Executor for Db {
     async fn conn(&self) -> Result<ConnHandle> {
         Ok(ConnHandle::Pooled(self.inner.pool.acquire().await?))
     }
+    fn try_conn(&self) -> Option<ConnHandle> {
+        self.inner.pool.try_acquire().map(ConnHandle::Pooled)
+    }
     fn conn_owned(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<ConnHandle>> + Send + 'static>> {
         let pool = self.inner.pool.clone();
         Box::pin(async move { Ok(ConnHandle::Pooled(pool.acquire().await?)) })

@@ -52,6 +52,12 @@ pub trait Executor: Send + Sync {
     /// A connection for one call.
     async fn conn(&self) -> Result<ConnHandle>;
 
+    /// A connection for one call when one is free right now, without a future (`None`:
+    /// [`Executor::conn`] waits). The default has none.
+    fn try_conn(&self) -> Option<ConnHandle> {
+        None
+    }
+
     /// A connection for a background task (streams): the future owns what it needs.
     fn conn_owned(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<ConnHandle>> + Send + 'static>>;
 
@@ -65,10 +71,19 @@ pub trait Executor: Send + Sync {
     fn db_inner(&self) -> &Arc<DbInner>;
 }
 
+/// A connection for one call: one free right now (no future to box and poll), else
+/// one waited for.
+async fn conn_for(exec: &(impl Executor + ?Sized)) -> Result<ConnHandle> {
+    match exec.try_conn() {
+        Some(conn) => Ok(conn),
+        None => exec.conn().await,
+    }
+}
+
 /// Runs a query and collects its rows, logging the statement.
 pub async fn fetch(exec: &(impl Executor + ?Sized), sql: &Sql) -> Result<Vec<Row>> {
     exec.db_inner().log(sql);
-    let mut conn = exec.conn().await?;
+    let mut conn = conn_for(exec).await?;
     conn.query(&sql.sql, &sql.params).await
 }
 
@@ -76,7 +91,7 @@ pub async fn fetch(exec: &(impl Executor + ?Sized), sql: &Sql) -> Result<Vec<Row
 /// logging the statement.
 pub async fn fetch_each(exec: &(impl Executor + ?Sized), sql: &Sql, each: &mut RowFn<'_>) -> Result<()> {
     exec.db_inner().log(sql);
-    let mut conn = exec.conn().await?;
+    let mut conn = conn_for(exec).await?;
     conn.query_each(&sql.sql, &sql.params, each).await
 }
 
@@ -84,7 +99,7 @@ pub async fn fetch_each(exec: &(impl Executor + ?Sized), sql: &Sql, each: &mut R
 /// caller's buffers where the driver can).
 pub async fn execute_refs(exec: &(impl Executor + ?Sized), sql: &str, params: &[ValueRef<'_>]) -> Result<ExecResult> {
     exec.db_inner().log_refs(sql, params);
-    let mut conn = exec.conn().await?;
+    let mut conn = conn_for(exec).await?;
     conn.execute_refs(sql, params).await
 }
 
@@ -96,13 +111,13 @@ pub async fn fetch_each_refs(
     each: &mut RowFn<'_>,
 ) -> Result<()> {
     exec.db_inner().log_refs(sql, params);
-    let mut conn = exec.conn().await?;
+    let mut conn = conn_for(exec).await?;
     conn.query_each_refs(sql, params, each).await
 }
 
 /// Runs a statement that returns no rows, logging it.
 pub async fn execute(exec: &(impl Executor + ?Sized), sql: &Sql) -> Result<ExecResult> {
     exec.db_inner().log(sql);
-    let mut conn = exec.conn().await?;
+    let mut conn = conn_for(exec).await?;
     conn.execute(&sql.sql, &sql.params).await
 }

@@ -154,6 +154,9 @@ impl Executor for Transaction {
     async fn conn(&self) -> Result<ConnHandle> {
         Ok(ConnHandle::Tx(self.shared.conn.clone().lock_owned().await))
     }
+    fn try_conn(&self) -> Option<ConnHandle> {
+        self.shared.conn.clone().try_lock_owned().ok().map(ConnHandle::Tx)
+    }
     fn conn_owned(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<ConnHandle>> + Send + 'static>> {
         let conn = self.shared.conn.clone();
         Box::pin(async move { Ok(ConnHandle::Tx(conn.lock_owned().await)) })
