@@ -18,10 +18,12 @@
 //! - [`driver`]: the small trait each backend crate implements; [`row`]: rows read in
 //!   place ([`row::RawRow`], [`row::ValueRef`]) by `Connection::query_each`.
 //! - [`error`]: [`Error`], the one error type.
+//! - [`hash`]: the fast hash of SQL text the statement-keyed caches share.
 
 pub mod dialect;
 pub mod driver;
 pub mod error;
+pub mod hash;
 pub mod meta;
 pub mod row;
 pub mod value;

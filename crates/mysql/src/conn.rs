@@ -237,7 +237,7 @@ impl RowReader<'_, '_> {
     }
 }
 
-/// Decodes rows of the binary protocol (all of one result).
+/// Decodes the rows of one result (either protocol).
 fn decode_all(rows: Vec<mysql_async::Row>) -> Result<Vec<Row>> {
     let Some(first) = rows.first() else { return Ok(Vec::new()) };
     let decoder = Decoder::new(first.columns());
@@ -249,13 +249,11 @@ async fn collect<P>(result: QueryResult<'_, 'static, P>, sql: &str) -> Result<Ve
 where
     P: Protocol + Unpin + Send + 'static,
 {
-    let Some(columns) = result.columns() else {
+    if result.columns().is_none() {
         result.drop_result().await.map_err(|e| map_error(e, sql))?;
         return Ok(Vec::new());
-    };
-    let rows: Vec<mysql_async::Row> = result.collect_and_drop().await.map_err(|e| map_error(e, sql))?;
-    let decoder = Decoder::new(columns);
-    rows.into_iter().map(|r| decoder.row(r)).collect()
+    }
+    decode_all(result.collect_and_drop().await.map_err(|e| map_error(e, sql))?)
 }
 
 #[async_trait]

@@ -17,39 +17,15 @@
 //! (`crate::hot`); a connection back from the driver's pool starts with an empty one.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use mysql_async::Statement;
+use ormolu_core::hash::TextBuildHasher;
 
 /// The statements kept for one connection (at most the driver cache's capacity).
 #[derive(Default)]
 pub(crate) struct Stmts {
-    map: HashMap<Box<str>, Statement, BuildHasherDefault<SqlHasher>>,
+    map: HashMap<Box<str>, Statement, TextBuildHasher>,
     capacity: usize,
-}
-
-/// A multiply-rotate hash over eight bytes at a time (FxHash's step): SQL text of a
-/// hundred bytes hashes in a few dozen instructions. The keys are the application's
-/// statements, one map per connection, bounded: not a denial-of-service surface.
-#[derive(Default)]
-struct SqlHasher(u64);
-
-impl Hasher for SqlHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let word = u64::from_le_bytes(c.try_into().expect("eight bytes"));
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 impl Stmts {

@@ -36,7 +36,7 @@ pub(crate) struct RowsHint {
 impl RowsHint {
     /// The hint of the statement `sql`.
     pub(crate) fn of(sql: &str) -> Self {
-        let h = hash(sql.as_bytes());
+        let h = ormolu_core::hash::text_hash(sql.as_bytes());
         // The slot from the low bits, the tag from the high ones.
         RowsHint { slot: (h as usize) & (SLOTS - 1), tag: h >> COUNT_BITS }
     }
@@ -73,24 +73,6 @@ impl RowsHint {
             list.shrink_to_fit();
         }
     }
-}
-
-/// A fast 64-bit hash of SQL text, eight bytes at a time (not for untrusted keys:
-/// a collision only costs a wrong guess).
-fn hash(bytes: &[u8]) -> u64 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h = bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-    }
-    for &b in chunks.remainder() {
-        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-    }
-    // Mix the high bits down, so the slot depends on all of them.
-    h ^ (h >> 29)
 }
 
 #[cfg(test)]
