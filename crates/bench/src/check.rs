@@ -34,6 +34,9 @@ pub async fn check_one<B: Bench>(b: &mut B, w: Workload, n: usize) -> Res<usize>
             .run(imp, w, n, true)
             .await
             .map_err(|e| crate::err(format!("{} {} n={n} {}: {e}", B::NAME, w.name(), imp.name())))?;
+        if w.writes() {
+            b.cleanup(w).await?;
+        }
         // Benchmark mode must work too.
         b.run(imp, w, n, false)
             .await

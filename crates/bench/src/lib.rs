@@ -97,7 +97,7 @@ pub enum Workload {
     /// ormolu's own: run that QuerySet (10 of 10 000 rows).
     Filter3Run,
     /// ormolu's own: `bulk_create` of 10 000 users, generated keys read back into the
-    /// objects (Django's behaviour; the peers insert the same rows without reading keys).
+    /// objects (Django's behaviour); the peers read the ids back too (`RETURNING id`).
     BulkCreate,
     /// ormolu's own: `UPDATE counters SET n = n + 1 WHERE id <= 100` (an F expression).
     UpdateF,

@@ -165,31 +165,28 @@ impl NewUsers {
             .collect();
         NewUsers { rows, objs }
     }
+
+    /// Unsets the keys bulk_create read back, so the next sample inserts the same
+    /// objects as new rows again (run by the backends' untimed cleanup).
+    pub fn unset_keys(&mut self) {
+        self.objs.iter_mut().for_each(|u| u.id = Auto::unset());
+    }
 }
 
 /// Insert / bulk_create: the users in one statement (`batch_size = n`, capped by the
-/// backend's parameter limit).
+/// backend's parameter limit). The prepared objects are lent
+/// (`bulk_create_in_place`): bound borrowed, as the peers bind their prepared rows.
 ///
-/// - insert (`keys` false): the prepared objects are lent
-///   (`bulk_create_in_place`) and no keys are read back — as the peers bind their
-///   prepared rows and read nothing back; the objects' keys stay unset, so the same
-///   objects are written again on the next iteration.
-/// - bulk_create (`keys` true): Django's default end to end — owned objects built
-///   from the rows (names cloned), given to `bulk_create`, keys read back
-///   (`INSERT … RETURNING`).
+/// - insert (`keys` false): no keys read back, as the peers read nothing back; the
+///   objects' keys stay unset, so the same objects are written again next time.
+/// - bulk_create (`keys` true): Django's default, the generated keys read back into
+///   the objects (`INSERT … RETURNING`; the peers read the ids back too); the
+///   untimed cleanup unsets them ([`NewUsers::unset_keys`]).
 pub async fn insert(db: &Db, new: &mut NewUsers, keys: bool) -> Res<usize> {
     let opts = BulkOptions::batch(new.rows.len());
-    if keys {
-        let objs: Vec<User> = new
-            .rows
-            .iter()
-            .map(|(name, hair)| User { name: name.clone(), hair_color: hair.map(str::to_owned), ..Default::default() })
-            .collect();
-        Ok(User::objects().bulk_create(db, objs, opts).await?.len())
-    } else {
-        User::objects().bulk_create_in_place(db, &mut new.objs, opts.without_keys()).await?;
-        Ok(new.objs.len())
-    }
+    let opts = if keys { opts } else { opts.without_keys() };
+    User::objects().bulk_create_in_place(db, &mut new.objs, opts).await?;
+    Ok(new.objs.len())
 }
 
 /// Get by pk.

@@ -202,7 +202,8 @@ mod raw {
         Ok(crate::group_rows(users, posts, comments))
     }
 
-    pub async fn insert(c: &mut Raw, rows: &[(String, Option<&'static str>)]) -> Res<u64> {
+    /// `keys`: the generated ids read back (`RETURNING id`).
+    pub async fn insert(c: &mut Raw, rows: &[(String, Option<&'static str>)], keys: bool) -> Res<u64> {
         let mut q = String::from("INSERT INTO users (name, hair_color) VALUES ");
         let mut params: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(rows.len() * 2);
         for (i, (name, hair)) in rows.iter().enumerate() {
@@ -213,8 +214,14 @@ mod raw {
             params.push(name);
             params.push(hair);
         }
+        if !keys {
+            let st = c.stmt(&q).await?;
+            return Ok(c.client.execute(&st, &params).await?);
+        }
+        q.push_str(" RETURNING id");
         let st = c.stmt(&q).await?;
-        Ok(c.client.execute(&st, &params).await?)
+        let ids: Vec<i64> = c.client.query(&st, &params).await?.iter().map(|r| r.get(0)).collect();
+        Ok(std::hint::black_box(ids).len() as u64)
     }
 
     pub async fn get_pk(c: &mut Raw, id: i64) -> Res<UserRow> {
@@ -286,12 +293,18 @@ mod sqlx_impl {
         Ok(sqlx_rows::group(users, posts, comments))
     }
 
-    pub async fn insert(p: &PgPool, rows: &[(String, Option<&'static str>)]) -> Res<u64> {
+    /// `keys`: the generated ids read back (`RETURNING id`).
+    pub async fn insert(p: &PgPool, rows: &[(String, Option<&'static str>)], keys: bool) -> Res<u64> {
         let mut qb = QueryBuilder::<Postgres>::new("INSERT INTO users (name, hair_color) ");
         qb.push_values(rows, |mut b, (name, hair)| {
             b.push_bind(name.clone()).push_bind(*hair);
         });
-        Ok(qb.build().execute(p).await?.rows_affected())
+        if !keys {
+            return Ok(qb.build().execute(p).await?.rows_affected());
+        }
+        qb.push(" RETURNING id");
+        let ids: Vec<i64> = qb.build_query_scalar().fetch_all(p).await?;
+        Ok(std::hint::black_box(ids).len() as u64)
     }
 
     pub async fn get_pk(p: &PgPool, id: i64) -> Res<User> {
@@ -356,13 +369,13 @@ impl Bench for PostgresBench {
 
             (Insert | BulkCreate, _) => {
                 let mut new = self.new_users.remove(&n).unwrap_or_else(|| orm::NewUsers::new(n));
-                let rows = &new.rows;
+                let (rows, keys) = (&new.rows, w == BulkCreate);
                 match imp {
-                    Raw => drop(std::hint::black_box(raw::insert(&mut self.raw, rows).await?)),
-                    Ormolu => drop(std::hint::black_box(orm::insert(&self.orm, &mut new, w == BulkCreate).await?)),
-                    Diesel => drop(std::hint::black_box(dsl::insert(&mut self.diesel, rows)?)),
-                    Sqlx => drop(std::hint::black_box(sqlx_impl::insert(&self.sqlx, rows).await?)),
-                    SeaOrm => drop(std::hint::black_box(sea::insert(&self.sea, rows).await?)),
+                    Raw => drop(std::hint::black_box(raw::insert(&mut self.raw, rows, keys).await?)),
+                    Ormolu => drop(std::hint::black_box(orm::insert(&self.orm, &mut new, keys).await?)),
+                    Diesel => drop(std::hint::black_box(dsl::insert(&mut self.diesel, rows, keys)?)),
+                    Sqlx => drop(std::hint::black_box(sqlx_impl::insert(&self.sqlx, rows, keys).await?)),
+                    SeaOrm => drop(std::hint::black_box(sea::insert(&self.sea, rows, keys).await?)),
                 }
                 self.new_users.insert(n, new);
                 if check {
@@ -398,6 +411,7 @@ impl Bench for PostgresBench {
     }
 
     async fn cleanup(&mut self, _w: Workload) -> Res<()> {
+        self.new_users.values_mut().for_each(orm::NewUsers::unset_keys);
         self.admin.batch_execute("TRUNCATE users, posts, comments RESTART IDENTITY").await?;
         Ok(())
     }

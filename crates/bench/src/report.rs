@@ -59,7 +59,11 @@ pub fn target(backend: &str, w: Workload, n: usize) -> Option<Target> {
         ("sqlite", Trivial | Medium) if n >= 10_000 => Some(Target::VsRaw(1.15)),
         ("sqlite", Associations) => Some(Target::VsRaw(1.3)),
         ("sqlite", Insert) if n == 100 => Some(Target::VsRaw(1.25)),
-        ("postgres" | "mysql", Trivial | Medium | Associations | Insert) => Some(Target::VsFastest(1.10)),
+        // "On every workload": ormolu's own ones too.
+        (
+            "postgres" | "mysql",
+            Trivial | Medium | Associations | Insert | GetPk | Filter3Run | BulkCreate | UpdateF,
+        ) => Some(Target::VsFastest(1.10)),
         _ => None,
     }
 }

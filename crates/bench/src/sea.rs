@@ -179,14 +179,20 @@ pub async fn associations(db: &DatabaseConnection) -> Res<Tree> {
         .collect())
 }
 
-/// Insert in one statement (`insert_many`).
-pub async fn insert(db: &DatabaseConnection, rows: &[(String, Option<&'static str>)]) -> Res<u64> {
+/// Insert in one statement (`insert_many`); `keys`: the generated ids read back
+/// (`exec_with_returning_keys`, RETURNING on every backend here).
+pub async fn insert(db: &DatabaseConnection, rows: &[(String, Option<&'static str>)], keys: bool) -> Res<u64> {
     let models = rows.iter().map(|(name, hair)| user::ActiveModel {
         id: ActiveValue::NotSet,
         name: ActiveValue::Set(name.clone()),
         hair_color: ActiveValue::Set(hair.map(str::to_owned)),
     });
-    Ok(user::Entity::insert_many(models).exec_without_returning(db).await?)
+    let insert = user::Entity::insert_many(models);
+    if !keys {
+        return Ok(insert.exec_without_returning(db).await?);
+    }
+    let ids: Vec<i64> = insert.exec_with_returning_keys(db).await?;
+    Ok(std::hint::black_box(ids).len() as u64)
 }
 
 /// Get by pk.

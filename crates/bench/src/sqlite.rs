@@ -183,13 +183,20 @@ mod raw {
         Ok(crate::group_rows(users, posts, comments))
     }
 
-    pub fn insert(c: &rusqlite::Connection, rows: &[(String, Option<&'static str>)]) -> Res<usize> {
+    /// `keys`: the generated ids read back (`RETURNING id`).
+    pub fn insert(c: &rusqlite::Connection, rows: &[(String, Option<&'static str>)], keys: bool) -> Res<usize> {
         let mut q = String::from("INSERT INTO users (name, hair_color) VALUES ");
         for i in 0..rows.len() {
             q.push_str(if i == 0 { "(?, ?)" } else { ", (?, ?)" });
         }
         let params = rows.iter().flat_map(|(n, h)| [n as &dyn rusqlite::ToSql, h as &dyn rusqlite::ToSql]);
-        Ok(c.prepare_cached(&q)?.execute(rusqlite::params_from_iter(params))?)
+        if !keys {
+            return Ok(c.prepare_cached(&q)?.execute(rusqlite::params_from_iter(params))?);
+        }
+        q.push_str(" RETURNING id");
+        let mut st = c.prepare_cached(&q)?;
+        let ids = st.query_map(rusqlite::params_from_iter(params), |r| r.get::<_, i64>(0))?;
+        Ok(std::hint::black_box(ids.collect::<Result<Vec<i64>, _>>()?).len())
     }
 
     pub fn get_pk(c: &rusqlite::Connection, id: i64) -> Res<UserRow> {
@@ -270,12 +277,18 @@ mod sqlx_impl {
         Ok(sqlx_rows::group(users, posts, comments))
     }
 
-    pub async fn insert(p: &SqlitePool, rows: &[(String, Option<&'static str>)]) -> Res<u64> {
+    /// `keys`: the generated ids read back (`RETURNING id`).
+    pub async fn insert(p: &SqlitePool, rows: &[(String, Option<&'static str>)], keys: bool) -> Res<u64> {
         let mut qb = QueryBuilder::<Sqlite>::new("INSERT INTO users (name, hair_color) ");
         qb.push_values(rows, |mut b, (name, hair)| {
             b.push_bind(name.clone()).push_bind(*hair);
         });
-        Ok(qb.build().execute(p).await?.rows_affected())
+        if !keys {
+            return Ok(qb.build().execute(p).await?.rows_affected());
+        }
+        qb.push(" RETURNING id");
+        let ids: Vec<i64> = qb.build_query_scalar().fetch_all(p).await?;
+        Ok(std::hint::black_box(ids).len() as u64)
     }
 
     pub async fn get_pk(p: &SqlitePool, id: i64) -> Res<User> {
@@ -341,13 +354,13 @@ impl Bench for SqliteBench {
 
             (Insert | BulkCreate, _) => {
                 let mut new = self.new_users.remove(&n).unwrap_or_else(|| orm::NewUsers::new(n));
-                let rows = &new.rows;
+                let (rows, keys) = (&new.rows, w == BulkCreate);
                 match imp {
-                    Raw => drop(std::hint::black_box(raw::insert(&self.raw, rows)?)),
-                    Ormolu => drop(std::hint::black_box(orm::insert(&self.orm, &mut new, w == BulkCreate).await?)),
-                    Diesel => drop(std::hint::black_box(dsl::insert(&mut self.diesel, rows)?)),
-                    Sqlx => drop(std::hint::black_box(sqlx_impl::insert(&self.sqlx, rows).await?)),
-                    SeaOrm => drop(std::hint::black_box(sea::insert(&self.sea, rows).await?)),
+                    Raw => drop(std::hint::black_box(raw::insert(&self.raw, rows, keys)?)),
+                    Ormolu => drop(std::hint::black_box(orm::insert(&self.orm, &mut new, keys).await?)),
+                    Diesel => drop(std::hint::black_box(dsl::insert(&mut self.diesel, rows, keys)?)),
+                    Sqlx => drop(std::hint::black_box(sqlx_impl::insert(&self.sqlx, rows, keys).await?)),
+                    SeaOrm => drop(std::hint::black_box(sea::insert(&self.sea, rows, keys).await?)),
                 }
                 self.new_users.insert(n, new);
                 if check {
@@ -383,6 +396,7 @@ impl Bench for SqliteBench {
     }
 
     async fn cleanup(&mut self, _w: Workload) -> Res<()> {
+        self.new_users.values_mut().for_each(orm::NewUsers::unset_keys);
         self.raw.execute_batch("DELETE FROM users")?;
         Ok(())
     }
