@@ -19,6 +19,8 @@
 //!   place ([`row::RawRow`], [`row::ValueRef`]) by `Connection::query_each`.
 //! - [`error`]: [`Error`], the one error type.
 //! - [`hash`]: the fast hash of SQL text the statement-keyed caches share.
+//! - [`warm`]: connections handed straight back to the next checkout, in front of
+//!   a driver's pool (the PostgreSQL and MySQL pools use it).
 
 pub mod dialect;
 pub mod driver;
@@ -27,6 +29,7 @@ pub mod hash;
 pub mod meta;
 pub mod row;
 pub mod value;
+pub mod warm;
 
 pub use error::{Error, Result};
 pub use value::{FromValue, ToValue, Value};

@@ -1,6 +1,5 @@
 //! [`connect`] and [`MySqlPool`]: ormolu's [`Pool`] over `mysql_async`'s own pool.
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -12,7 +11,7 @@ use ormolu_core::{Error, Result};
 
 use crate::conn::MySqlConnection;
 use crate::error_map::{map_connect_error, map_error};
-use crate::hot::{Hot, Lease};
+use crate::hot::{Hot, Kept, Lease};
 use crate::stmts::Stmts;
 
 /// Run on every new connection and after every reset: UTC session time zone (aware
@@ -39,7 +38,7 @@ impl std::fmt::Debug for MySqlPool {
         f.debug_struct("MySqlPool")
             .field("dialect", &self.dialect.name())
             .field("opts", &self.opts)
-            .field("closed", &self.hot.closed.load(Ordering::Relaxed))
+            .field("closed", &self.hot.is_closed())
             .finish()
     }
 }
@@ -114,18 +113,18 @@ pub async fn connect(url: &str, opts: PoolOptions) -> Result<MySqlPool> {
 impl MySqlPool {
     /// Takes a connection, waiting at most the acquire timeout ([`Error::Pool`] after it).
     pub async fn get(&self) -> Result<MySqlConnection> {
-        if self.hot.closed.load(Ordering::Acquire) {
+        if self.hot.is_closed() {
             return Err(Error::Pool("the pool is closed".into()));
         }
         let cached = self.opts.statement_cache_capacity > 0;
         let (_checkout, hot) = self.hot.checkout();
-        if let Some((conn, stmts)) = hot {
-            return Ok(MySqlConnection::new(Lease::new(conn, stmts, Arc::clone(&self.hot)), self.dialect, cached));
+        if let Some(kept) = hot {
+            return Ok(MySqlConnection::new(Lease::new(kept, Arc::clone(&self.hot)), self.dialect, cached));
         }
         match tokio::time::timeout(self.opts.acquire_timeout, self.pool.get_conn()).await {
             Ok(Ok(conn)) => {
-                let stmts = Stmts::new(self.opts.statement_cache_capacity);
-                Ok(MySqlConnection::new(Lease::new(conn, stmts, Arc::clone(&self.hot)), self.dialect, cached))
+                let kept = Kept { conn, stmts: Stmts::new(self.opts.statement_cache_capacity) };
+                Ok(MySqlConnection::new(Lease::new(kept, Arc::clone(&self.hot)), self.dialect, cached))
             }
             Ok(Err(e)) => Err(map_connect_error(e)),
             Err(_) => Err(Error::Pool(format!(
@@ -152,8 +151,7 @@ impl MySqlPool {
 
     /// Closes the pool and waits until every connection is returned and closed.
     pub async fn disconnect(&self) -> Result<()> {
-        self.hot.closed.store(true, Ordering::Release);
-        self.hot.drain();
+        self.hot.close();
         self.pool.clone().disconnect().await.map_err(map_connect_error)
     }
 }
@@ -170,22 +168,21 @@ impl Pool for MySqlPool {
 
     /// The connection given back last, when it is still warm (see `crate::hot`).
     fn try_acquire(&self) -> Option<Box<dyn Connection>> {
-        if self.hot.closed.load(Ordering::Acquire) {
+        if self.hot.is_closed() {
             return None;
         }
-        let (_checkout, (conn, stmts)) = match self.hot.checkout() {
-            (guard, Some(hot)) => (guard, hot),
+        let (_checkout, kept) = match self.hot.checkout() {
+            (guard, Some(kept)) => (guard, kept),
             (_, None) => return None,
         };
         let cached = self.opts.statement_cache_capacity > 0;
-        Some(Box::new(MySqlConnection::new(Lease::new(conn, stmts, Arc::clone(&self.hot)), self.dialect, cached)))
+        Some(Box::new(MySqlConnection::new(Lease::new(kept, Arc::clone(&self.hot)), self.dialect, cached)))
     }
 
     /// Refuses new connections at once; the open ones are closed in the background
     /// as they come back (use [`MySqlPool::disconnect`] to wait for that).
     fn close(&self) {
-        if !self.hot.closed.swap(true, Ordering::AcqRel) {
-            self.hot.drain();
+        if self.hot.close() {
             if let Ok(rt) = tokio::runtime::Handle::try_current() {
                 let pool = self.pool.clone();
                 rt.spawn(async move {

@@ -14,6 +14,7 @@ use futures_util::{stream, StreamExt, TryStreamExt};
 use ormolu_core::dialect::{Dialect, Postgres};
 use ormolu_core::driver::{BoxFuture, Connection, ExecResult, Row, RowStream};
 use ormolu_core::row::{RowFn, ValueRef};
+use ormolu_core::warm::Lease;
 use ormolu_core::{Error, Result, Value};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::Statement;
@@ -22,9 +23,10 @@ use crate::decode::{column_names, decode_row, kinds, PgRow};
 use crate::error_map::query_error;
 use crate::params::{PgParam, PgRefParam};
 
-/// One connection taken from a [`crate::PgPool`]; it goes back to the pool when dropped.
+/// One connection taken from a [`crate::PgPool`]; it goes back to the pool when
+/// dropped (to the pool's warm slot first, see [`ormolu_core::warm`]).
 pub struct PgConnection {
-    client: Object,
+    client: Lease<Object>,
     /// Most prepared statements kept; 0 turns the cache off.
     cache_capacity: usize,
 }
@@ -39,7 +41,7 @@ impl std::fmt::Debug for PgConnection {
 }
 
 impl PgConnection {
-    pub(crate) fn new(client: Object, cache_capacity: usize) -> Self {
+    pub(crate) fn new(client: Lease<Object>, cache_capacity: usize) -> Self {
         PgConnection { client, cache_capacity }
     }
 

@@ -6,10 +6,13 @@
 //! (`options=-csearch_path%3Dfoo`, `application_name`, `sslmode`, …) goes to
 //! [`tokio_postgres::Config`]. Connections are made without TLS.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
-use deadpool_postgres::{Manager, ManagerConfig, PoolError, QueueMode, RecyclingMethod, Runtime};
+use deadpool_postgres::{Manager, ManagerConfig, Object, PoolError, QueueMode, RecyclingMethod, Runtime};
 use ormolu_core::dialect::{Dialect, Postgres};
 use ormolu_core::driver::{Connection, Pool, PoolOptions};
+use ormolu_core::warm::{Lease, Warm};
 use ormolu_core::{Error, Result};
 use tokio_postgres::config::Host;
 use tokio_postgres::NoTls;
@@ -18,15 +21,22 @@ use crate::conn::PgConnection;
 use crate::error_map::pool_error;
 
 /// A pool of PostgreSQL connections; cheap to clone (clones share the pool).
+///
+/// A connection given back goes first to a warm slot ([`ormolu_core::warm`]): the
+/// next checkout takes it without going through deadpool (a semaphore, a recycle
+/// check and two boxed futures), as a single connection would be used; while a
+/// checkout waits in deadpool, or after a second unused, connections go back to
+/// deadpool.
 #[derive(Clone)]
 pub struct PgPool {
     pool: deadpool_postgres::Pool,
     cache_capacity: usize,
+    warm: Arc<Warm<Object>>,
 }
 
 impl std::fmt::Debug for PgPool {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PgPool").field("status", &self.pool.status()).finish()
+        f.debug_struct("PgPool").field("status", &self.pool.status()).field("warm", &self.warm).finish()
     }
 }
 
@@ -68,14 +78,25 @@ pub async fn connect(url: &str, opts: PoolOptions) -> Result<PgPool> {
         }
         Err(e) => return Err(pool_error(e)),
     }
-    Ok(PgPool { pool, cache_capacity: opts.statement_cache_capacity })
+    Ok(PgPool { pool, cache_capacity: opts.statement_cache_capacity, warm: Arc::default() })
 }
 
 impl PgPool {
     /// Takes a connection, as its concrete type.
     pub async fn get(&self) -> Result<PgConnection> {
-        let client = self.pool.get().await.map_err(pool_error)?;
-        Ok(PgConnection::new(client, self.cache_capacity))
+        let (_checkout, warm) = self.warm.checkout();
+        let client = match warm.filter(|c| !c.is_closed()) {
+            Some(client) => client,
+            None => self.pool.get().await.map_err(pool_error)?,
+        };
+        Ok(PgConnection::new(Lease::new(client, Arc::clone(&self.warm)), self.cache_capacity))
+    }
+
+    /// The connection given back last, if it is still warm and open.
+    fn try_get(&self) -> Option<PgConnection> {
+        let (_checkout, warm) = self.warm.checkout();
+        let client = warm.filter(|c| !c.is_closed())?;
+        Some(PgConnection::new(Lease::new(client, Arc::clone(&self.warm)), self.cache_capacity))
     }
 
     /// The deadpool-postgres pool underneath (status, resizing).
@@ -94,7 +115,12 @@ impl Pool for PgPool {
         Ok(Box::new(self.get().await?))
     }
 
+    fn try_acquire(&self) -> Option<Box<dyn Connection>> {
+        Some(Box::new(self.try_get()?))
+    }
+
     fn close(&self) {
+        self.warm.close();
         self.pool.close();
     }
 }

@@ -77,3 +77,58 @@ async fn url_options_reach_the_server() {
     pool.close();
     db.finish().await;
 }
+
+async fn backend_pid(c: &mut dyn ormolu_core::driver::Connection) -> Value {
+    c.query("SELECT pg_backend_pid() AS p", &[]).await.unwrap().remove(0).values.remove(0)
+}
+
+#[tokio::test]
+async fn back_to_back_checkouts_reuse_one_connection() {
+    let db = common::TestDb::new().await;
+    // Two connections out at once, then one at a time: always the one given back last,
+    // and taken without a future when it is there.
+    let (mut a, mut b) = (db.pool.acquire().await.unwrap(), db.pool.acquire().await.unwrap());
+    let (pid_a, pid_b) = (backend_pid(&mut *a).await, backend_pid(&mut *b).await);
+    assert_ne!(pid_a, pid_b);
+    drop(a);
+    drop(b);
+    for _ in 0..3 {
+        let mut c = db.pool.acquire().await.unwrap();
+        assert_eq!(backend_pid(&mut *c).await, pid_b);
+        drop(c);
+        let mut c = db.pool.try_acquire().expect("the warm connection");
+        assert_eq!(backend_pid(&mut *c).await, pid_b);
+    }
+    // Given back in turn, both are kept, the most recent first; with both out,
+    // nothing is warm.
+    let mut held = db.pool.acquire().await.unwrap();
+    assert_eq!(backend_pid(&mut *held).await, pid_b);
+    let mut other = db.pool.try_acquire().expect("the other warm connection");
+    assert_eq!(backend_pid(&mut *other).await, pid_a);
+    assert!(db.pool.try_acquire().is_none());
+    drop((held, other));
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn a_waiting_checkout_gets_the_connection_given_back() {
+    let opts = PoolOptions { max_size: 1, acquire_timeout: Duration::from_secs(10), ..Default::default() };
+    let db = common::TestDb::with_options(opts).await;
+    let mut held = db.pool.acquire().await.unwrap();
+    held.ping().await.unwrap();
+    let waiter = {
+        let pool = db.pool.clone();
+        tokio::spawn(async move {
+            let start = Instant::now();
+            pool.acquire().await.unwrap().ping().await.unwrap();
+            start.elapsed()
+        })
+    };
+    // Let the waiter reach deadpool, then give the connection back: it must go to
+    // deadpool (which wakes the waiter), not to the warm slot.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    drop(held);
+    let waited = tokio::time::timeout(Duration::from_secs(5), waiter).await.expect("not starved").unwrap();
+    assert!(waited < Duration::from_secs(2), "{waited:?}");
+    db.finish().await;
+}
