@@ -18,7 +18,8 @@
 //! - [`driver`]: the small trait each backend crate implements; [`row`]: rows read in
 //!   place ([`row::RawRow`], [`row::ValueRef`]) by `Connection::query_each`.
 //! - [`error`]: [`Error`], the one error type.
-//! - [`hash`]: the fast hash of SQL text the statement-keyed caches share.
+//! - [`hash`]: the fast hash of SQL text the statement-keyed caches share;
+//!   [`kept`]: the statements a connection ran, kept in front of the driver's cache.
 //! - [`warm`]: connections handed straight back to the next checkout, in front of
 //!   a driver's pool (the PostgreSQL and MySQL pools use it).
 
@@ -26,6 +27,7 @@ pub mod dialect;
 pub mod driver;
 pub mod error;
 pub mod hash;
+pub mod kept;
 pub mod meta;
 pub mod row;
 pub mod value;

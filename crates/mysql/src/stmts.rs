@@ -1,5 +1,5 @@
 //! [`Stmts`]: the prepared statements a connection has run, by SQL text, kept by
-//! ormolu next to the driver's own statement cache.
+//! ormolu next to the driver's own statement cache ([`ormolu_core::kept`]).
 //!
 //! `mysql_async` looks a statement up in its cache only after scanning the SQL for
 //! named parameters, on every call (a per-byte scan: thousands of instructions for
@@ -16,46 +16,10 @@
 //! ([`is_stale`]). The map goes with its connection while ormolu keeps it
 //! (`crate::hot`); a connection back from the driver's pool starts with an empty one.
 
-use std::collections::HashMap;
-
 use mysql_async::Statement;
-use ormolu_core::hash::TextBuildHasher;
 
 /// The statements kept for one connection (at most the driver cache's capacity).
-#[derive(Default)]
-pub(crate) struct Stmts {
-    map: HashMap<Box<str>, Statement, TextBuildHasher>,
-    capacity: usize,
-}
-
-impl Stmts {
-    /// An empty map holding at most `capacity` statements (0: none).
-    pub(crate) fn new(capacity: usize) -> Self {
-        Stmts { map: HashMap::default(), capacity }
-    }
-
-    /// The statement kept for `sql`.
-    pub(crate) fn get(&self, sql: &str) -> Option<Statement> {
-        self.map.get(sql).cloned()
-    }
-
-    /// Keeps `stmt` for `sql`. A full map is emptied first: its statements are the
-    /// ones the driver is most likely to have evicted by now.
-    pub(crate) fn keep(&mut self, sql: &str, stmt: &Statement) {
-        if self.capacity == 0 {
-            return;
-        }
-        if self.map.len() >= self.capacity {
-            self.map.clear();
-        }
-        self.map.insert(sql.into(), stmt.clone());
-    }
-
-    /// Forgets the statement kept for `sql` (the server no longer knows it).
-    pub(crate) fn forget(&mut self, sql: &str) {
-        self.map.remove(sql);
-    }
-}
+pub(crate) type Stmts = ormolu_core::kept::KeptStatements<Statement>;
 
 /// Whether `e` says the statement executed is unknown to the server (closed since
 /// it was kept): nothing ran, and preparing it again is safe.

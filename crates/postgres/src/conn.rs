@@ -13,6 +13,7 @@ use deadpool_postgres::{ClientWrapper, Object};
 use futures_util::{stream, StreamExt, TryStreamExt};
 use ormolu_core::dialect::{Dialect, Postgres};
 use ormolu_core::driver::{BoxFuture, Connection, ExecResult, Row, RowStream};
+use ormolu_core::kept::KeptStatements;
 use ormolu_core::row::{RowFn, ValueRef};
 use ormolu_core::warm::Lease;
 use ormolu_core::{Error, Result, Value};
@@ -23,10 +24,33 @@ use crate::decode::{column_names, decode_row, kinds, PgRow};
 use crate::error_map::query_error;
 use crate::params::{PgParam, PgRefParam};
 
+/// A pooled client and the statements ormolu keeps for it while it holds it
+/// (`KeptStatements`, in front of deadpool's statement cache, which owns them: see
+/// [`prepare`]); it derefs to the client.
+pub(crate) struct Kept {
+    pub(crate) client: Object,
+    stmts: KeptStatements<Statement>,
+}
+
+impl Kept {
+    /// Boxed: the pair moves in and out of the warm slot on every checkout, and
+    /// deadpool's `Object` is large.
+    pub(crate) fn new(client: Object, capacity: usize) -> Box<Self> {
+        Box::new(Kept { client, stmts: KeptStatements::new(capacity) })
+    }
+}
+
+impl std::ops::Deref for Kept {
+    type Target = Object;
+    fn deref(&self) -> &Object {
+        &self.client
+    }
+}
+
 /// One connection taken from a [`crate::PgPool`]; it goes back to the pool when
 /// dropped (to the pool's warm slot first, see [`ormolu_core::warm`]).
 pub struct PgConnection {
-    client: Lease<Object>,
+    client: Lease<Box<Kept>>,
     /// Most prepared statements kept; 0 turns the cache off.
     cache_capacity: usize,
 }
@@ -41,7 +65,7 @@ impl std::fmt::Debug for PgConnection {
 }
 
 impl PgConnection {
-    pub(crate) fn new(client: Lease<Object>, cache_capacity: usize) -> Self {
+    pub(crate) fn new(client: Lease<Box<Kept>>, cache_capacity: usize) -> Self {
         PgConnection { client, cache_capacity }
     }
 
@@ -50,18 +74,38 @@ impl PgConnection {
     pub fn client(&self) -> &tokio_postgres::Client {
         &self.client
     }
+
+    /// The client and the statements kept for it, borrowed apart.
+    fn parts(&mut self) -> (&ClientWrapper, &mut KeptStatements<Statement>) {
+        let kept = &mut **self.client;
+        (&kept.client, &mut kept.stmts)
+    }
 }
 
 /// Prepares `sql`, through the connection's statement cache unless it is turned off.
 /// When the cache grows past `capacity` it is emptied (its statements are closed).
-async fn prepare(client: &ClientWrapper, capacity: usize, sql: &str) -> Result<Statement, tokio_postgres::Error> {
+///
+/// The statements ormolu keeps (`kept`) are looked up first: each is also in
+/// deadpool's cache, which is emptied of it only together with `kept` (here and in
+/// [`with_statement`]), so a kept statement is one deadpool would have returned.
+async fn prepare(
+    client: &ClientWrapper,
+    kept: &mut KeptStatements<Statement>,
+    capacity: usize,
+    sql: &str,
+) -> Result<Statement, tokio_postgres::Error> {
     if capacity == 0 {
         return client.prepare(sql).await;
+    }
+    if let Some(stmt) = kept.get(sql) {
+        return Ok(stmt);
     }
     let stmt = client.prepare_cached(sql).await?;
     if client.statement_cache.size() > capacity {
         client.statement_cache.clear();
+        kept.clear();
     }
+    kept.keep(sql, &stmt);
     Ok(stmt)
 }
 
@@ -69,6 +113,7 @@ async fn prepare(client: &ClientWrapper, capacity: usize, sql: &str) -> Result<S
 /// changed under it (DDL since it was prepared) is prepared again, once.
 async fn with_statement<T, F, Fut>(
     client: &ClientWrapper,
+    kept: &mut KeptStatements<Statement>,
     capacity: usize,
     sql: &str,
     run: F,
@@ -77,11 +122,12 @@ where
     F: Fn(Statement) -> Fut,
     Fut: Future<Output = Result<T, tokio_postgres::Error>>,
 {
-    let first = run(prepare(client, capacity, sql).await?).await;
+    let first = run(prepare(client, kept, capacity, sql).await?).await;
     match first {
         Err(e) if is_stale_plan(&e) => {
             client.statement_cache.remove(sql, &[]);
-            match run(prepare(client, capacity, sql).await?).await {
+            kept.forget(sql);
+            match run(prepare(client, kept, capacity, sql).await?).await {
                 // Inside a transaction the first failure aborted it: report that one.
                 Err(again) if again.code() == Some(&SqlState::IN_FAILED_SQL_TRANSACTION) => Err(e),
                 other => other,
@@ -100,19 +146,19 @@ fn is_stale_plan(e: &tokio_postgres::Error) -> bool {
 /// connection and cached, with or without parameters: the server then parses and
 /// plans a repeated query once.
 async fn raw_rows<P: Args + ?Sized>(
-    client: &ClientWrapper,
+    (client, kept): (&ClientWrapper, &mut KeptStatements<Statement>),
     capacity: usize,
     sql: &str,
     params: &P,
 ) -> Result<tokio_postgres::RowStream> {
-    with_statement(client, capacity, sql, |stmt| async move { params.query(client, &stmt).await })
+    with_statement(client, kept, capacity, sql, |stmt| async move { params.query(client, &stmt).await })
         .await
         .map_err(|e| query_error(e, sql))
 }
 
 /// Runs a statement that returns no rows; without parameters in one round trip.
 async fn execute_args<P: Args + ?Sized>(
-    client: &ClientWrapper,
+    (client, kept): (&ClientWrapper, &mut KeptStatements<Statement>),
     capacity: usize,
     sql: &str,
     params: &P,
@@ -120,7 +166,7 @@ async fn execute_args<P: Args + ?Sized>(
     let n = if params.is_empty() {
         client.execute_typed(sql, &[]).await
     } else {
-        with_statement(client, capacity, sql, |stmt| async move { params.execute(client, &stmt).await }).await
+        with_statement(client, kept, capacity, sql, |stmt| async move { params.execute(client, &stmt).await }).await
     };
     let rows_affected = n.map_err(|e| query_error(e, sql))?;
     Ok(ExecResult { rows_affected, last_insert_id: None })
@@ -128,7 +174,7 @@ async fn execute_args<P: Args + ?Sized>(
 
 /// Calls `each` with every row, read in place.
 async fn each_row<P: Args + ?Sized>(
-    client: &ClientWrapper,
+    client: (&ClientWrapper, &mut KeptStatements<Statement>),
     capacity: usize,
     sql: &str,
     params: &P,
@@ -200,11 +246,13 @@ impl Connection for PgConnection {
     }
 
     fn execute<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> BoxFuture<'a, Result<ExecResult>> {
-        Box::pin(execute_args(&self.client, self.cache_capacity, sql, params))
+        let capacity = self.cache_capacity;
+        Box::pin(execute_args(self.parts(), capacity, sql, params))
     }
 
     fn execute_refs<'a>(&'a mut self, sql: &'a str, params: &'a [ValueRef<'_>]) -> BoxFuture<'a, Result<ExecResult>> {
-        Box::pin(execute_args(&self.client, self.cache_capacity, sql, params))
+        let capacity = self.cache_capacity;
+        Box::pin(execute_args(self.parts(), capacity, sql, params))
     }
 
     async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
@@ -217,7 +265,8 @@ impl Connection for PgConnection {
         params: &'a [Value],
         each: &'a mut RowFn<'_>,
     ) -> BoxFuture<'a, Result<()>> {
-        Box::pin(each_row(&self.client, self.cache_capacity, sql, params, each))
+        let capacity = self.cache_capacity;
+        Box::pin(each_row(self.parts(), capacity, sql, params, each))
     }
 
     fn query_each_refs<'a>(
@@ -226,12 +275,13 @@ impl Connection for PgConnection {
         params: &'a [ValueRef<'_>],
         each: &'a mut RowFn<'_>,
     ) -> BoxFuture<'a, Result<()>> {
-        Box::pin(each_row(&self.client, self.cache_capacity, sql, params, each))
+        let capacity = self.cache_capacity;
+        Box::pin(each_row(self.parts(), capacity, sql, params, each))
     }
 
     fn stream<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> RowStream<'a> {
-        let client: &'a ClientWrapper = &self.client;
         let capacity = self.cache_capacity;
+        let client = self.parts();
         let start = async move {
             let rows = raw_rows(client, capacity, sql, params).await?;
             // Names are read from the first row and shared by all the others.

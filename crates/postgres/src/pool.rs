@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use deadpool_postgres::{Manager, ManagerConfig, Object, PoolError, QueueMode, RecyclingMethod, Runtime};
+use deadpool_postgres::{Manager, ManagerConfig, PoolError, QueueMode, RecyclingMethod, Runtime};
 use ormolu_core::dialect::{Dialect, Postgres};
 use ormolu_core::driver::{Connection, Pool, PoolOptions};
 use ormolu_core::warm::{Lease, Warm};
@@ -17,7 +17,7 @@ use ormolu_core::{Error, Result};
 use tokio_postgres::config::Host;
 use tokio_postgres::NoTls;
 
-use crate::conn::PgConnection;
+use crate::conn::{Kept, PgConnection};
 use crate::error_map::pool_error;
 
 /// A pool of PostgreSQL connections; cheap to clone (clones share the pool).
@@ -31,7 +31,7 @@ use crate::error_map::pool_error;
 pub struct PgPool {
     pool: deadpool_postgres::Pool,
     cache_capacity: usize,
-    warm: Arc<Warm<Object>>,
+    warm: Arc<Warm<Box<Kept>>>,
 }
 
 impl std::fmt::Debug for PgPool {
@@ -86,8 +86,8 @@ impl PgPool {
     pub async fn get(&self) -> Result<PgConnection> {
         let (_checkout, warm) = self.warm.checkout();
         let client = match warm.filter(|c| !c.is_closed()) {
-            Some(client) => client,
-            None => self.pool.get().await.map_err(pool_error)?,
+            Some(kept) => kept,
+            None => Kept::new(self.pool.get().await.map_err(pool_error)?, self.cache_capacity),
         };
         Ok(PgConnection::new(Lease::new(client, Arc::clone(&self.warm)), self.cache_capacity))
     }
