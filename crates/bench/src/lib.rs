@@ -12,7 +12,8 @@
 //!   backend-neutral: `orm.rs`, `sea.rs`; Diesel's tables: `diesel_schema.rs`).
 //! - [`measure`]: the sampling harness of the `report` binary (medians); the
 //!   criterion benches (`benches/`) use the same [`Bench::time`].
-//! - [`report`]: the markdown tables.
+//! - [`report`]: the markdown tables; [`pin`]: `report --pin` (benchmark and server
+//!   on one CPU).
 //!
 //! Servers: `ORMOLU_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/test`),
 //! `ORMOLU_MYSQL_URL` (default `mysql://root@127.0.0.1:3306/test`).
@@ -27,6 +28,7 @@ pub mod diesel_schema;
 pub mod measure;
 pub mod mysql;
 pub mod orm;
+pub mod pin;
 pub mod postgres;
 pub mod report;
 pub mod sea;

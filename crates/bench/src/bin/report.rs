@@ -4,14 +4,18 @@
 //! ```sh
 //! cargo run -p ormolu-bench --release --bin report -- [--quick] [--backend sqlite|postgres|mysql]...
 //!     [--workload trivial|medium|associations|insert|get_pk|filter3_build|filter3_run|bulk_create|update_f]...
-//!     [--size N]... [--imp raw|ormolu|Diesel|SQLx|SeaORM]... [--stream-rows N] [--no-stream] [--out FILE]
+//!     [--size N]... [--imp raw|ormolu|Diesel|SQLx|SeaORM]... [--stream-rows N] [--no-stream] [--pin] [--out FILE]
 //! ```
+//!
+//! `--pin`: while PostgreSQL or MariaDB is measured, the benchmark and the server run
+//! on one CPU (see `ormolu_bench::pin`).
 
 use std::io::Write as _;
 use std::process::ExitCode;
 
 use ormolu_bench::measure::{medians, Config};
 use ormolu_bench::mysql::MysqlBench;
+use ormolu_bench::pin;
 use ormolu_bench::postgres::PostgresBench;
 use ormolu_bench::report::{fmt_duration, machine, markdown, BackendReport, Row};
 use ormolu_bench::sqlite::SqliteBench;
@@ -25,13 +29,14 @@ struct Args {
     sizes: Vec<usize>,
     imps: Vec<Imp>,
     stream_rows: usize,
+    pin: bool,
     out: Option<String>,
 }
 
 fn usage() -> ! {
     eprintln!(
         "usage: report [--quick] [--backend sqlite|postgres|mysql]... [--workload ID]... [--size N]... \
-         [--imp NAME]... [--stream-rows N] [--no-stream] [--out FILE]\n  workload ids: {}",
+         [--imp NAME]... [--stream-rows N] [--no-stream] [--pin] [--out FILE]\n  workload ids: {}",
         Workload::ALL.map(|w| w.id()).join(", ")
     );
     std::process::exit(2)
@@ -45,6 +50,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Args {
         sizes: Vec::new(),
         imps: Vec::new(),
         stream_rows: 1_000_000,
+        pin: false,
         out: None,
     };
     while let Some(arg) = it.next() {
@@ -59,6 +65,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Args {
             "--imp" => a.imps.push(it.next().and_then(|v| imp_by_name(&v)).unwrap_or_else(|| usage())),
             "--stream-rows" => a.stream_rows = it.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| usage()),
             "--no-stream" => a.stream_rows = 0,
+            "--pin" => a.pin = true,
             "--out" => a.out = Some(it.next().unwrap_or_else(|| usage())),
             "--bench" => {} // passed by `cargo bench` to every target
             _ => usage(),
@@ -148,6 +155,14 @@ fn main() -> ExitCode {
     let mut sections = Vec::new();
     let mut failed = false;
     for backend in &args.backends {
+        let pinned = match pin::server_processes(backend).filter(|_| args.pin).map(pin::Pinned::apply) {
+            Some(Err(e)) => {
+                eprintln!("{backend}: {e}");
+                failed = true;
+                continue;
+            }
+            pinned => pinned,
+        };
         let r = rt.block_on(async {
             match backend.as_str() {
                 "sqlite" => measure_backend::<SqliteBench>(&args).await,
@@ -156,6 +171,7 @@ fn main() -> ExitCode {
                 other => Err(ormolu_bench::err(format!("unknown backend {other}"))),
             }
         });
+        drop(pinned);
         match r {
             Ok(r) => sections.push(markdown(&r)),
             Err(e) => {
@@ -166,12 +182,14 @@ fn main() -> ExitCode {
     }
     let mut out = String::new();
     out.push_str(&format!(
-        "Machine: {}. Run: `report{}` ({} mode, {:.0} s). Times are medians per run; \
+        "Machine: {}. Run: `report{}{}` ({} mode, {:.0} s{}). Times are medians per run; \
          (×) is the ratio to the raw driver.\n\n",
         machine(),
         if args.quick { " --quick" } else { "" },
+        if args.pin { " --pin" } else { "" },
         if args.quick { "quick" } else { "full" },
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        if args.pin { "; PostgreSQL and MariaDB measured with the benchmark and the server on CPU 0" } else { "" }
     ));
     for s in &sections {
         out.push_str(s);
