@@ -5,7 +5,7 @@
 mod common;
 
 use common::{fk, meta, pk, text};
-use ormolu_core::compiler::{cached_shapes, select_plan, Compiler, MAX_LIST_LEN};
+use ormolu_core::compiler::{cached_shapes, select_plan, select_plan_and, Compiler, MAX_LIST_LEN};
 use ormolu_core::dialect::{Dialect, MariaDb, MySql, Postgres, Sqlite};
 use ormolu_core::meta::{FieldMeta, FieldType};
 use ormolu_core::query::{Loading, OrderBy, QNode, Query, Rhs, Select};
@@ -112,6 +112,27 @@ fn cached_plans_match_the_compiler() {
     }
     // Seven cacheable shapes (some in several NULL / boolean variants) per dialect.
     assert!(cached_shapes() >= 7 * DIALECTS.len(), "{} shapes cached", cached_shapes());
+}
+
+/// `select_plan_and(q, extra)` is `select_plan` of `q` with `extra` ANDed to its filter,
+/// on the first query of a shape (compiled whole) and on every later one (replayed
+/// from the base query's and the extra condition's values, in that order).
+#[test]
+fn an_extra_condition_matches_the_whole_query() {
+    for d in DIALECTS {
+        for n in 0..6 {
+            let keys: Vec<Value> = (0..3).map(|k| Value::I64(n * 10 + k)).collect();
+            let extra = QNode::lookup("blog_id__in", Rhs::List(keys)).call();
+            for q in queries(n) {
+                let mut whole = q.clone();
+                whole.filter = std::mem::take(&mut whole.filter).and(extra.clone());
+                let want = Compiler::new(d, &whole).select().expect("compiles");
+                let got = select_plan_and(d, &q, &extra).expect("compiles");
+                assert_eq!(got.sql, want.sql, "{} n={n}: {q:?}", d.name());
+                assert_eq!(got.fields, want.fields);
+            }
+        }
+    }
 }
 
 #[test]

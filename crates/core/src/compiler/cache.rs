@@ -78,6 +78,38 @@ impl<'q> Leaves<'q> {
 /// Compiles the SELECT of `q` for `d`, reusing the SQL of an earlier query of the same
 /// shape (see the module documentation). The result is what `Compiler::select` gives.
 pub fn select_plan(d: &'static dyn Dialect, q: &Query) -> Result<SelectPlan> {
+    plan_of(d, q, None)
+}
+
+/// [`select_plan`] of `q` with `extra` ANDed to its filter (as `q.filter.and(extra)`),
+/// without copying `q` when a query of that shape was compiled before: what a
+/// prefetch level runs, the queryset's query plus the parents' keys.
+///
+/// ```
+/// use ormolu_core::compiler::{select_plan, select_plan_and};
+/// use ormolu_core::dialect::Sqlite;
+/// use ormolu_core::meta::{FieldMeta, FieldType, ModelMeta};
+/// use ormolu_core::query::{QNode, Query, Rhs};
+/// use ormolu_core::Value;
+///
+/// let id = FieldMeta { primary_key: true, auto: true, ..FieldMeta::new("id", FieldType::AutoBig) };
+/// let meta: &'static ModelMeta = Box::leak(Box::new(ModelMeta::new("Post", "app", "post", vec![id])));
+/// let q = Query::new(meta);
+/// let keys = QNode::lookup("id__in", Rhs::List(vec![Value::I64(1), Value::I64(2)])).call();
+/// let plan = select_plan_and(&Sqlite, &q, &keys).unwrap();
+/// let mut whole = q.clone();
+/// whole.filter = std::mem::take(&mut whole.filter).and(keys);
+/// assert_eq!(plan.sql, select_plan(&Sqlite, &whole).unwrap().sql);
+/// assert_eq!(plan.sql.params, vec![Value::I64(1), Value::I64(2)]);
+/// ```
+pub fn select_plan_and(d: &'static dyn Dialect, q: &Query, extra: &QNode) -> Result<SelectPlan> {
+    plan_of(d, q, Some(extra))
+}
+
+/// Separates the query's shape from the extra condition's in a key.
+const EXTRA_MARK: u8 = 0xA5;
+
+fn plan_of(d: &'static dyn Dialect, q: &Query, extra: Option<&QNode>) -> Result<SelectPlan> {
     let mut leaves = Leaves { rhs: [None; MAX_LEAVES], len: 0 };
     let hit = CACHE.with(|c| {
         let mut c = c.borrow_mut();
@@ -85,6 +117,12 @@ pub fn select_plan(d: &'static dyn Dialect, q: &Query) -> Result<SelectPlan> {
         c.key.clear();
         if !write_query(&mut c.key, d, q, &mut leaves) {
             return Err(false);
+        }
+        if let Some(x) = extra {
+            c.key.push(EXTRA_MARK);
+            if !write_node(&mut c.key, x, &mut leaves) {
+                return Err(false);
+            }
         }
         let hash = fnv(&c.key);
         match c.map.get(&hash) {
@@ -96,26 +134,39 @@ pub fn select_plan(d: &'static dyn Dialect, q: &Query) -> Result<SelectPlan> {
         Ok(plan) => return Ok(plan),
         Err(cacheable) => cacheable,
     };
+    let Some(x) = extra else {
+        return compile_and_keep(d, q, cacheable.then_some(&leaves));
+    };
+    // Not seen before: compiled whole. Its leaves come in the same order (the base
+    // query's, then the extra condition's: `and` appends), which the recipe relies on.
+    let mut whole = q.clone();
+    whole.filter = std::mem::take(&mut whole.filter).and(x.clone());
+    let mut own = Leaves { rhs: [None; MAX_LEAVES], len: 0 };
+    let same = cacheable && write_query(&mut Vec::new(), d, &whole, &mut own) && own.len == leaves.len;
+    compile_and_keep(d, &whole, same.then_some(&own))
+}
+
+/// Compiles `q` and, given its leaves, keeps its recipe under the key just written.
+fn compile_and_keep(d: &'static dyn Dialect, q: &Query, leaves: Option<&Leaves<'_>>) -> Result<SelectPlan> {
     let (plan, origins) = Compiler::new(d, q).select_traced()?;
-    if cacheable {
-        if let Some(recipe) = origins.and_then(|o| recipe(&o, &leaves, &plan.sql.params)) {
-            CACHE.with(|c| {
-                let mut c = c.borrow_mut();
-                let key = c.key.clone();
-                if c.map.len() >= MAX_ENTRIES {
-                    c.map.clear();
-                }
-                let entry = Entry {
-                    key,
-                    sql: plan.sql.sql.clone(),
-                    fields: plan.fields.clone(),
-                    names: plan.names.clone(),
-                    types: plan.types.clone(),
-                    recipe,
-                };
-                c.map.insert(fnv(&entry.key), entry);
-            });
-        }
+    let Some(leaves) = leaves else { return Ok(plan) };
+    if let Some(recipe) = origins.and_then(|o| recipe(&o, leaves, &plan.sql.params)) {
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            let key = c.key.clone();
+            if c.map.len() >= MAX_ENTRIES {
+                c.map.clear();
+            }
+            let entry = Entry {
+                key,
+                sql: plan.sql.sql.clone(),
+                fields: plan.fields.clone(),
+                names: plan.names.clone(),
+                types: plan.types.clone(),
+                recipe,
+            };
+            c.map.insert(fnv(&entry.key), entry);
+        });
     }
     Ok(plan)
 }

@@ -11,7 +11,7 @@
 //! - `json`: JSON key paths and lookups (Django's `KeyTransform`, `has_key`, `contains`…).
 //! - `subquery`: `Subquery`, `Exists`, `OuterRef`, `field__in = qs`.
 //! - `group`: GROUP BY as Django's `get_group_by`, HAVING, `aggregate()`.
-//! - `cache`: compiled SELECTs by query shape ([`select_plan`]).
+//! - `cache`: compiled SELECTs by query shape ([`select_plan`], [`select_plan_and`]).
 //! - `statements/`: whole statements — `select` (also DISTINCT ON and FOR UPDATE),
 //!   `combined` (UNION/INTERSECT/EXCEPT), `related` (`only()`/`defer()` and
 //!   `select_related()` columns), `count` (COUNT, EXISTS), `writes` (INSERT, UPDATE,
@@ -32,7 +32,7 @@ mod path;
 mod statements;
 mod subquery;
 
-pub use cache::{cached_shapes, select_plan, MAX_ENTRIES as SHAPE_CACHE_ENTRIES, MAX_LIST_LEN};
+pub use cache::{cached_shapes, select_plan, select_plan_and, MAX_ENTRIES as SHAPE_CACHE_ENTRIES, MAX_LIST_LEN};
 pub use insert_cache::{insert_rows_shared, SharedInsert};
 pub use sql::{Params, Sql};
 pub use statements::{

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 
-use ormolu_core::compiler::{select_plan, SelectPlan};
+use ormolu_core::compiler::{select_plan, select_plan_and, SelectPlan};
 use ormolu_core::meta::ModelMeta;
 use ormolu_core::query::{Expr, Loading, QNode, Query, Rhs, Select};
 use ormolu_core::{Error, Result, Value};
@@ -241,8 +241,9 @@ fn plan_batches<E: Executor + ?Sized>(
     }
     let d = ctx.exec.dialect();
     let target = rel.target();
-    // Borrowed until changed: the last batch takes it, so one batch copies the
-    // queryset's query once at most.
+    // Borrowed until changed (only()/defer() missing the key, or a many-to-many
+    // level's extra column): the statements are compiled from it with the keys
+    // ANDed (`select_plan_and`), which copies it only for a shape not seen before.
     let mut base = base.map_or_else(|| Cow::Owned(Query::new(target)), Cow::Borrowed);
     // The key rows are grouped by must be loaded, whatever only()/defer() say.
     let key_field = match rel {
@@ -294,18 +295,22 @@ fn plan_batches<E: Executor + ?Sized>(
     let (mut base, mut lookup, last) = (Some(base), Some(lookup), chunks.len() - 1);
     let mut batches = Vec::with_capacity(chunks.len());
     for (i, chunk) in chunks.into_iter().enumerate() {
-        let (base, lookup) = match i == last {
-            true => (base.take(), lookup.take()),
-            false => (base.clone(), lookup.clone()),
-        };
-        let mut q = base.expect("only the last batch takes it").into_owned();
+        let lookup = if i == last { lookup.take() } else { lookup.clone() };
         let cond = QNode::lookup(lookup.unwrap_or_default(), Rhs::List(chunk)).call();
-        q.filter = std::mem::take(&mut q.filter).and(cond);
-        if let Some(path) = &extra {
-            q.annotations.push((PREFETCH_VAL.to_string(), Expr::Col(path.clone())));
-        }
-        let plan = select_plan(d, &q)?;
-        let extra_at = extra.as_ref().map(|_| plan.fields.len() + q.annotations.len() - 1);
+        let (plan, extra_at) = match &extra {
+            // The queryset's query with the keys ANDed, compiled without copying it
+            // when its shape is cached.
+            None => (select_plan_and(d, base.as_deref().expect("kept for every batch"), &cond)?, None),
+            Some(path) => {
+                let base = if i == last { base.take() } else { base.clone() };
+                let mut q = base.expect("only the last batch takes it").into_owned();
+                q.filter = std::mem::take(&mut q.filter).and(cond);
+                q.annotations.push((PREFETCH_VAL.to_string(), Expr::Col(path.clone())));
+                let plan = select_plan(d, &q)?;
+                let at = plan.fields.len() + q.annotations.len() - 1;
+                (plan, Some(at))
+            }
+        };
         let types = related_types(&plan)?;
         batches.push(Batch { plan, extra_at, types });
     }
