@@ -53,7 +53,7 @@ fn render(cases: &[(&str, Query)]) -> String {
         for (name, d) in DIALECTS {
             let text = match Compiler::new(d, q).select() {
                 Ok(p) if name == "postgresql" => format!("{}\n  params: {:?}", p.sql.sql, p.sql.params),
-                Ok(p) => p.sql.sql,
+                Ok(p) => p.sql.sql.to_string(),
                 Err(e) => format!("ERROR: {e}"),
             };
             out.push(format!("{label} [{name}]:\n{text}"));

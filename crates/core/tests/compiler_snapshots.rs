@@ -164,7 +164,7 @@ fn insert_of_many_rows_numbers_every_placeholder() {
     let lite = insert_rows_sql(&Sqlite, blog(), &[1, 2], 6, values, false);
     assert_eq!(lite.sql.matches("(?, ?)").count(), 6, "{}", lite.sql);
     let defaults = insert_rows_sql(&Sqlite, blog(), &[], 1, Vec::new(), true);
-    assert_eq!(defaults.sql, r#"INSERT INTO "shop_blog" DEFAULT VALUES RETURNING "id""#);
+    assert_eq!(&*defaults.sql, r#"INSERT INTO "shop_blog" DEFAULT VALUES RETURNING "id""#);
 }
 
 #[test]

@@ -95,7 +95,7 @@ impl DbInner {
         let mut log = self.log.lock().expect("query log lock");
         if log.on() {
             let params = params.iter().map(ormolu_core::row::ValueRef::to_value).collect();
-            log.entries.push(Sql { sql: sql.to_string(), params });
+            log.entries.push(Sql { sql: sql.into(), params });
         }
     }
 

@@ -165,7 +165,8 @@ pub async fn dump_table(db: &Db, m: &ModelMeta) -> Result<Json> {
     let d = db.dialect();
     let cols: Vec<String> = m.fields.iter().map(|f| d.quote(f.column)).collect();
     let sql = Sql {
-        sql: format!("SELECT {} FROM {} ORDER BY {}", cols.join(", "), d.quote(m.table), d.quote(m.pk_field().column)),
+        sql: format!("SELECT {} FROM {} ORDER BY {}", cols.join(", "), d.quote(m.table), d.quote(m.pk_field().column))
+            .into(),
         params: vec![],
     };
     let rows = db.conn().await?.query(&sql.sql, &sql.params).await?;

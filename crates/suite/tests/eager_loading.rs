@@ -565,7 +565,7 @@ backend_tests! {
         // one INSERT, after one SELECT of the existing ones.
         let (n, q) = count_queries(db, p2.tags.add(db, [b, a, unused])).await;
         assert_eq!(n.unwrap(), 2);
-        let sql: Vec<&str> = q.iter().map(|s| s.sql.as_str()).collect();
+        let sql: Vec<&str> = q.iter().map(|s| &*s.sql).collect();
         assert_eq!(sql.len(), 2, "{sql:#?}");
         assert!(sql[0].starts_with("SELECT") && sql[1].starts_with("INSERT"), "{sql:#?}");
         assert_eq!(p2.tags.count(db).await.unwrap(), 3);

@@ -20,6 +20,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use super::lookup_ops::like_value;
 use super::sql::{Origin, Transform};
@@ -42,8 +43,8 @@ pub const MAX_LIST_LEN: usize = 256;
 
 struct Entry {
     key: Vec<u8>,
-    sql: String,
-    fields: Vec<usize>,
+    sql: Arc<str>,
+    fields: Arc<[usize]>,
     names: Vec<String>,
     types: Vec<Option<crate::meta::FieldType>>,
     /// For each parameter: the lookup (in tree order) and how its value is turned into it.

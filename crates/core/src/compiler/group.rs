@@ -441,7 +441,7 @@ impl Compiler<'_> {
         };
         let names = aggs.iter().map(|(n, _)| n.clone()).collect();
         let params = std::mem::take(&mut self.params);
-        Ok(SelectPlan { sql: params.finish(sql, d), fields: Vec::new(), names, related: Vec::new(), types })
+        Ok(SelectPlan { sql: params.finish(sql, d), fields: Default::default(), names, related: Vec::new(), types })
     }
 }
 

@@ -2,6 +2,7 @@
 //! dialect code move or repeat fragments without breaking parameter order.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::dialect::Dialect;
 use crate::value::Value;
@@ -9,8 +10,9 @@ use crate::value::Value;
 /// A finished statement: SQL text with the dialect's placeholders, and its values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sql {
-    /// The SQL text.
-    pub sql: String,
+    /// The SQL text (shared: a statement replayed from the shape cache points at the
+    /// cached text instead of copying it).
+    pub sql: Arc<str>,
     /// The bound values, in placeholder order.
     pub params: Vec<Value>,
 }
@@ -104,7 +106,7 @@ impl Params {
     /// p.push_list(&mut sql, [1, 2, 3].map(Value::I64));
     /// sql.push(')');
     /// let pg = p.finish(sql.clone(), &Postgres);
-    /// assert_eq!(pg.sql, "x = $1 AND y IN ($2, $3, $4)");
+    /// assert_eq!(&*pg.sql, "x = $1 AND y IN ($2, $3, $4)");
     /// assert_eq!(pg.params, [0, 1, 2, 3].map(Value::I64));
     /// ```
     pub fn push_list(&mut self, out: &mut String, values: impl IntoIterator<Item = Value>) {
@@ -179,7 +181,7 @@ impl Params {
     /// [`Params::finish`], with each parameter's origin when the values kept their order.
     pub(crate) fn finish_traced(self, marked: String, d: &dyn Dialect) -> (Sql, Option<Vec<Option<Origin>>>) {
         if !marked.contains(OPEN) {
-            return (Sql { sql: marked, params: Vec::new() }, Some(Vec::new()));
+            return (Sql { sql: marked.into(), params: Vec::new() }, Some(Vec::new()));
         }
         let mut sql = String::with_capacity(marked.len() + 8);
         // Markers almost always appear once each, in order: then the values move as
@@ -201,7 +203,7 @@ impl Params {
         }
         sql.push_str(rest);
         if in_order && count == self.values.len() {
-            return (Sql { sql, params: self.values }, Some(self.origins));
+            return (Sql { sql: sql.into(), params: self.values }, Some(self.origins));
         }
         let params = {
             let mut params = Vec::with_capacity(count);
@@ -212,7 +214,7 @@ impl Params {
             }
             params
         };
-        (Sql { sql, params }, None)
+        (Sql { sql: sql.into(), params }, None)
     }
 }
 

@@ -70,7 +70,7 @@ impl std::fmt::Debug for Step {
 }
 
 fn sql(s: String) -> Step {
-    Step::Sql(Sql { sql: s, params: Vec::new() })
+    Step::Sql(Sql { sql: s.into(), params: Vec::new() })
 }
 
 /// What an operation renamed and how it fills new NOT NULL columns.

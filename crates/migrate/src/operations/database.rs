@@ -39,7 +39,7 @@ impl Operation {
     ) -> Result<Vec<Step>> {
         match self {
             Operation::RunSql(r) => {
-                Ok(r.forward.iter().map(|s| Step::Sql(Sql { sql: s.clone(), params: Vec::new() })).collect())
+                Ok(r.forward.iter().map(|s| Step::Sql(Sql { sql: s.as_str().into(), params: Vec::new() })).collect())
             }
             Operation::RunCode(c) => {
                 Ok(vec![Step::Code { f: c.forward, state: Box::new(from.clone()), description: c.description.clone() }])
@@ -62,7 +62,7 @@ impl Operation {
         match self {
             Operation::RunSql(r) => {
                 let back = r.backward.as_ref().ok_or_else(irreversible)?;
-                Ok(back.iter().map(|s| Step::Sql(Sql { sql: s.clone(), params: Vec::new() })).collect())
+                Ok(back.iter().map(|s| Step::Sql(Sql { sql: s.as_str().into(), params: Vec::new() })).collect())
             }
             Operation::RunCode(c) => {
                 let f = c.backward.ok_or_else(irreversible)?;

@@ -243,7 +243,7 @@ impl<M: Model> QuerySet<M> {
     pub async fn explain(&self, exec: &(impl Executor + ?Sized)) -> Result<String> {
         let sql = self.sql_for(exec.dialect())?;
         let explain = ormolu_core::compiler::Sql {
-            sql: format!("{} {}", exec.dialect().explain_prefix(), sql.sql),
+            sql: format!("{} {}", exec.dialect().explain_prefix(), sql.sql).into(),
             params: sql.params,
         };
         let rows = fetch(exec, &explain).await?;

@@ -16,7 +16,10 @@ impl Compiler<'_> {
             || q.has_aggregate_annotation()
         {
             let inner = Compiler::new(d, q).select()?.sql;
-            return Ok(Sql { sql: format!("SELECT COUNT(*) FROM ({}) subquery", inner.sql), params: inner.params });
+            return Ok(Sql {
+                sql: format!("SELECT COUNT(*) FROM ({}) subquery", inner.sql).into(),
+                params: inner.params,
+            });
         }
         let mut c = self;
         let where_ = c.where_clause()?;

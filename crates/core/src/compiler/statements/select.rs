@@ -19,8 +19,9 @@ pub struct SelectPlan {
     /// The statement.
     pub sql: Sql,
     /// For model rows: the indexes (into `ModelMeta::fields`) of the loaded fields,
-    /// in column order. Empty for `values()`.
-    pub fields: Vec<usize>,
+    /// in column order. Empty for `values()`. Shared, as the SQL text is, by the
+    /// plans replayed from the shape cache.
+    pub fields: std::sync::Arc<[usize]>,
     /// Names of the columns after the model fields (annotations, or the values() names).
     pub names: Vec<String>,
     /// The models loaded by `select_related()`, in tree order (parents first); their
@@ -56,7 +57,8 @@ impl Compiler<'_> {
         let body = self.select_body()?;
         let params = std::mem::take(&mut self.params);
         let (sql, origins) = params.finish_traced(body.sql, self.d);
-        let plan = SelectPlan { sql, fields: body.fields, names: body.names, related: body.related, types: body.types };
+        let plan =
+            SelectPlan { sql, fields: body.fields.into(), names: body.names, related: body.related, types: body.types };
         Ok((plan, origins))
     }
 

@@ -119,7 +119,7 @@ pub fn insert_rows_sql(
     returning: bool,
 ) -> Sql {
     debug_assert_eq!(values.len(), columns.len() * rows, "one value per column and row");
-    Sql { sql: insert_rows_text(d, m, columns, rows, returning), params: values }
+    Sql { sql: insert_rows_text(d, m, columns, rows, returning).into(), params: values }
 }
 
 /// The text of [`insert_rows_sql`]: `rows` rows of `columns.len()` placeholders, the
