@@ -118,20 +118,21 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
         }
         let ty = model_type_of(target)?;
         let (mut objs, obj_ids) = fetch_level(ctx, &rel, node.query.map(|q| &**q), ty, keys, &ids).await?;
-        // Rows grouped by parent key id (a counting sort: one flat list, no list per key).
+        // Rows grouped by parent key id (a counting sort: one flat list, no list per
+        // key): `start[id]` is first the end of `id`'s rows, then, filled backwards
+        // (rows keep their order), their beginning; `start[n]` is the row count.
         let mut start = zeroed(uses.len() + 1);
         for id in obj_ids.iter().flatten() {
-            start[id + 1] += 1;
+            start[*id] += 1;
         }
         for i in 1..start.len() {
             start[i] += start[i - 1];
         }
         let mut order = zeroed(start[uses.len()]);
-        let mut fill = start.clone();
-        for (i, id) in obj_ids.iter().enumerate() {
+        for (i, id) in obj_ids.iter().enumerate().rev() {
             if let Some(id) = *id {
-                order[fill[id]] = i;
-                fill[id] += 1;
+                start[id] -= 1;
+                order[start[id]] = i;
             }
         }
         // The levels under this one, on the loaded rows.

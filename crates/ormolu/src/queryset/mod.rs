@@ -63,9 +63,11 @@ impl<M: Model> Default for QuerySet<M> {
 }
 
 impl<M: Model> QuerySet<M> {
-    /// Every row of `M` (what `M::objects()` returns).
+    /// Every row of `M` (what `M::objects()` returns). The unfiltered query of a model
+    /// is made once per thread and shared (no allocation): the first change copies
+    /// it, as any QuerySet call does.
     pub fn new() -> Self {
-        QuerySet { query: Arc::new(Query::new(M::meta())), prefetch: None, _m: PhantomData }
+        QuerySet { query: all_of(M::meta()), prefetch: None, _m: PhantomData }
     }
 
     fn with(&self, f: impl FnOnce(&mut Query)) -> Self {
@@ -288,4 +290,17 @@ impl<M: Model> crate::expr::IntoQuery for &QuerySet<M> {
     fn into_query(self) -> Query {
         (*self.query).clone()
     }
+}
+
+/// The shared unfiltered query of `meta` (see [`QuerySet::new`]), by the address of
+/// the model's metadata.
+fn all_of(meta: &'static ormolu_core::meta::ModelMeta) -> Arc<Query> {
+    type ByModel = std::collections::HashMap<usize, Arc<Query>, ormolu_core::hash::TextBuildHasher>;
+    thread_local! {
+        static ALL: std::cell::RefCell<ByModel> = std::cell::RefCell::new(ByModel::default());
+    }
+    let addr = std::ptr::from_ref(meta) as usize;
+    ALL.try_with(|all| Arc::clone(all.borrow_mut().entry(addr).or_insert_with(|| Arc::new(Query::new(meta)))))
+        // While the thread's storage is being torn down: a query of its own.
+        .unwrap_or_else(|_| Arc::new(Query::new(meta)))
 }
