@@ -506,6 +506,14 @@ backend_tests! {
             .unwrap_err()
             .to_string();
         assert!(err.contains("already seen with a different queryset"), "{err}");
+        // Two unfiltered querysets are two querysets too (Django raises the same).
+        let err = User::objects()
+            .prefetch_related([Prefetch::new("orders", Order::objects()), Prefetch::new("orders", Order::objects())])
+            .all(db)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("already seen with a different queryset"), "{err}");
     }
 
     async fn prefetch_in_batches(db) {

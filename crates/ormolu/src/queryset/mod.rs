@@ -292,6 +292,11 @@ impl<M: Model> crate::expr::IntoQuery for &QuerySet<M> {
     }
 }
 
+/// Whether `q` is the unfiltered query [`QuerySet::new`] shares.
+pub(crate) fn is_shared_all(q: &Arc<Query>) -> bool {
+    Arc::ptr_eq(q, &all_of(q.model))
+}
+
 /// The shared unfiltered query of `meta` (see [`QuerySet::new`]), by the address of
 /// the model's metadata.
 fn all_of(meta: &'static ormolu_core::meta::ModelMeta) -> Arc<Query> {

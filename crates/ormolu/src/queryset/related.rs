@@ -89,9 +89,14 @@ impl<M: Model> QuerySet<M> {
 
     /// The query and the `prefetch_related()` lookups, taken without copying what no
     /// other QuerySet shares (for [`Prefetch::new`]).
+    ///
+    /// The unfiltered query `M::objects()` shares is copied: a `Prefetch` is told
+    /// apart from another by its query's identity (the same lookup given two
+    /// querysets is an error, as in Django), and two `M::objects()` are two querysets.
     pub(crate) fn into_prefetch_parts(self) -> (Arc<ormolu_core::query::Query>, Vec<Prefetch>) {
         let lookups = self.prefetch.map_or_else(Vec::new, |p| Arc::unwrap_or_clone(p).lookups);
-        (self.query, lookups)
+        let query = if super::is_shared_all(&self.query) { Arc::new((*self.query).clone()) } else { self.query };
+        (query, lookups)
     }
 
     /// The `prefetch_related()` lookups, in order.
