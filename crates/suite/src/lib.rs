@@ -41,6 +41,21 @@ fn unique_name() -> String {
     format!("t_{}_{}_{}", std::process::id(), nanos % 1_000_000_000, N.fetch_add(1, Ordering::SeqCst))
 }
 
+/// The URL of `backend`'s server (`postgres`, `mysql`: from the environment, see the
+/// crate docs), or of a fresh in-memory SQLite database (`sqlite`): for tests that
+/// need a pool of their own rather than a [`TestDb`].
+pub fn server_url(backend: &str) -> String {
+    match backend {
+        "postgres" | "postgresql" => {
+            std::env::var("ORMOLU_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+        }
+        "mysql" | "mariadb" => {
+            std::env::var("ORMOLU_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into())
+        }
+        _ => "sqlite::memory:".into(),
+    }
+}
+
 /// One isolated database for one test.
 pub struct TestDb {
     /// The database handle.
@@ -70,8 +85,7 @@ impl TestDb {
                 Ok(TestDb { db, backend: "sqlite_file", name: path.display().to_string(), admin_url: None })
             }
             "postgres" => {
-                let base = std::env::var("ORMOLU_POSTGRES_URL")
-                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+                let base = server_url("postgres");
                 let admin = Db::connect(&format!("{base}?max_connections=1")).await?;
                 admin.execute_batch(&format!("CREATE SCHEMA {name}")).await?;
                 admin.close();
@@ -80,8 +94,7 @@ impl TestDb {
                 Ok(TestDb { db, backend: "postgres", name, admin_url: Some(base) })
             }
             "mysql" => {
-                let base =
-                    std::env::var("ORMOLU_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into());
+                let base = server_url("mysql");
                 let admin = Db::connect(&base).await?;
                 admin
                     .execute_batch(&format!("CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci"))
