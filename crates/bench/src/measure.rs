@@ -81,6 +81,9 @@ pub async fn medians<B: Bench>(
         iters.insert(imp, k);
     }
     let samples = ((cfg.budget.as_secs_f64() / slowest_sample) as usize).clamp(cfg.min_samples, cfg.max_samples);
+    // `ORMOLU_BENCH_ROUNDS=N`: exactly N rounds, whatever the timing (for profiling
+    // under callgrind, where every sample is slow and the budget would allow few).
+    let samples = std::env::var("ORMOLU_BENCH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(samples);
     let mut times: BTreeMap<Imp, Vec<f64>> = BTreeMap::new();
     let mut order = imps.to_vec();
     let mut rng = Shuffle::new((n as u64) ^ ((w as u64) << 32));
