@@ -1,5 +1,6 @@
 //! [`text_hash`] and [`TextHasher`]: one fast hash for SQL text, shared by the caches
-//! keyed by statements (the facade's rows hint, the MySQL driver's kept statements).
+//! keyed by statements (the facade's rows hint, the drivers' kept statements) and the
+//! registry's maps keyed by table name.
 //!
 //! A multiply-rotate step over eight bytes at a time (FxHash's), with the high bits
 //! mixed down at the end: a hundred bytes of SQL hash in a few dozen instructions.

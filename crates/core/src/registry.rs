@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::hash::TextBuildHasher;
 use crate::meta::{FieldMeta, ModelMeta};
 
 /// One registered model (written by the derive; not for hand use).
@@ -42,9 +43,9 @@ fn lower(name: &str) -> String {
 
 /// The relations pointing at `target` (by table), computed once from the registry.
 pub fn related_objects(target: &ModelMeta) -> &'static [RelatedObject] {
-    static MAP: OnceLock<HashMap<&'static str, Vec<RelatedObject>>> = OnceLock::new();
+    static MAP: OnceLock<HashMap<&'static str, Vec<RelatedObject>, TextBuildHasher>> = OnceLock::new();
     let map = MAP.get_or_init(|| {
-        let mut map: HashMap<&'static str, Vec<RelatedObject>> = HashMap::new();
+        let mut map: HashMap<&'static str, Vec<RelatedObject>, TextBuildHasher> = HashMap::default();
         let mut seen = std::collections::HashSet::new();
         for m in all_models() {
             if !seen.insert(m.table) {

@@ -34,6 +34,7 @@ mod subquery;
 
 pub use cache::{cached_shapes, select_plan, select_plan_and, MAX_ENTRIES as SHAPE_CACHE_ENTRIES, MAX_LIST_LEN};
 pub use insert_cache::{insert_rows_shared, SharedInsert};
+pub use path::split_path;
 pub use sql::{Params, Sql};
 pub use statements::{
     bulk_update_sql, insert_rows_sql, insert_rows_text, insert_sql, insert_unnest_text, pk_ordering, Assignment,

@@ -50,6 +50,31 @@ fn find_sep(s: &str) -> Option<usize> {
     (0..b.len().saturating_sub(1)).find(|&i| b[i] == b'_' && b[i + 1] == b'_')
 }
 
+/// The parts of a `__` path, as `path.split("__")` gives them, without the
+/// searcher `split` sets up for a string pattern.
+///
+/// ```
+/// use ormolu_core::compiler::split_path;
+/// assert_eq!(split_path("posts__comments").collect::<Vec<_>>(), ["posts", "comments"]);
+/// assert_eq!(split_path("a___b").collect::<Vec<_>>(), "a___b".split("__").collect::<Vec<_>>());
+/// ```
+pub fn split_path(path: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(path);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match find_sep(r) {
+            Some(i) => {
+                rest = Some(&r[i + 2..]);
+                Some(&r[..i])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
+}
+
 /// The first part of a `__` path (`"blog"` for `"blog__name__exact"`).
 pub(crate) fn head(path: &str) -> &str {
     find_sep(path).map_or(path, |i| &path[..i])

@@ -22,6 +22,7 @@ use std::sync::OnceLock;
 
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
+use crate::hash::TextBuildHasher;
 use crate::meta::{FieldMeta, FieldType, ManyToManyMeta, ModelMeta};
 use crate::registry;
 
@@ -210,9 +211,10 @@ pub struct ReverseManyToMany {
 
 /// The many-to-many relations pointing at `target`, with their query names.
 pub fn reverse_many_to_many(target: &ModelMeta) -> &'static [(String, ReverseManyToMany)] {
-    static MAP: OnceLock<HashMap<&'static str, Vec<(String, ReverseManyToMany)>>> = OnceLock::new();
+    type ByTable = HashMap<&'static str, Vec<(String, ReverseManyToMany)>, TextBuildHasher>;
+    static MAP: OnceLock<ByTable> = OnceLock::new();
     let map = MAP.get_or_init(|| {
-        let mut map: HashMap<&'static str, Vec<(String, ReverseManyToMany)>> = HashMap::new();
+        let mut map = ByTable::default();
         let mut seen = HashSet::new();
         for m in registry::all_models() {
             if !seen.insert(m.table) {

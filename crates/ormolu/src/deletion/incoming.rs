@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
+use ormolu_core::hash::TextBuildHasher;
 use ormolu_core::meta::{ModelMeta, OnDelete};
 use ormolu_core::registry;
 use ormolu_core::Value;
@@ -35,9 +36,9 @@ impl Incoming {
 /// Every foreign key pointing at `target`, hidden ones (`related_name = "+"`) included:
 /// Django cascades through those too.
 pub(super) fn incoming(target: &ModelMeta) -> &'static [Incoming] {
-    static MAP: OnceLock<HashMap<&'static str, Vec<Incoming>>> = OnceLock::new();
+    static MAP: OnceLock<HashMap<&'static str, Vec<Incoming>, TextBuildHasher>> = OnceLock::new();
     let map = MAP.get_or_init(|| {
-        let mut map: HashMap<&'static str, Vec<Incoming>> = HashMap::new();
+        let mut map: HashMap<&'static str, Vec<Incoming>, TextBuildHasher> = HashMap::default();
         let mut seen = HashSet::new();
         for m in registry::all_models() {
             if !seen.insert(m.table) {

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasher as _;
 use std::sync::OnceLock;
 
+use ormolu_core::hash::TextBuildHasher;
 use ormolu_core::meta::ModelMeta;
 use ormolu_core::row::{RawRow, ValueRef};
 use ormolu_core::{Error, Result, Value};
@@ -162,9 +163,9 @@ ormolu_core::registry::inventory::collect!(ModelType);
 
 /// The Rust type registered for the model of `table`, if any.
 pub fn model_type(table: &str) -> Option<&'static ModelType> {
-    static MAP: OnceLock<HashMap<&'static str, &'static ModelType>> = OnceLock::new();
+    static MAP: OnceLock<HashMap<&'static str, &'static ModelType, TextBuildHasher>> = OnceLock::new();
     MAP.get_or_init(|| {
-        let mut map = HashMap::new();
+        let mut map = HashMap::default();
         for t in ormolu_core::registry::inventory::iter::<ModelType> {
             map.entry((t.meta)().table).or_insert(t);
         }

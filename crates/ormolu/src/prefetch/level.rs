@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::{Mutex, PoisonError};
 
 use ormolu_core::compiler::{select_plan, select_plan_and, SelectPlan};
 use ormolu_core::meta::ModelMeta;
@@ -279,10 +280,10 @@ fn plan_batches<E: Executor + ?Sized>(
         return Ok(Vec::new());
     }
     // The condition on the keys, and (many-to-many) the owner key as an extra column.
-    let (lookup, extra) = match rel {
-        Rel::Forward { to, .. } => (format!("{}__in", target.fields[*to].name), None),
-        Rel::Reverse { field, .. } => (format!("{}__in", target.fields[*field].name), None),
-        Rel::ManyToMany { path, .. } => (format!("{path}__pk__in"), Some(format!("{path}__pk"))),
+    let (lookup, extra): (Cow<'static, str>, _) = match rel {
+        Rel::Forward { to, .. } => (in_lookup(target, *to).into(), None),
+        Rel::Reverse { field, .. } => (in_lookup(target, *field).into(), None),
+        Rel::ManyToMany { path, .. } => (format!("{path}__pk__in").into(), Some(format!("{path}__pk"))),
     };
     // Parameters the query has besides the keys: the batch is what the backend allows
     // beyond them.
@@ -297,7 +298,11 @@ fn plan_batches<E: Executor + ?Sized>(
     let mut batches = Vec::with_capacity(chunks.len());
     for (i, chunk) in chunks.into_iter().enumerate() {
         let lookup = if i == last { lookup.take() } else { lookup.clone() };
-        let cond = QNode::lookup(lookup.unwrap_or_default(), Rhs::List(chunk)).call();
+        let cond = match lookup.unwrap_or_default() {
+            Cow::Borrowed(path) => QNode::lookup_static(path, Rhs::List(chunk)),
+            Cow::Owned(path) => QNode::lookup(path, Rhs::List(chunk)),
+        }
+        .call();
         let (plan, extra_at) = match &extra {
             // The queryset's query with the keys ANDed, compiled without copying it
             // when its shape is cached.
@@ -316,6 +321,21 @@ fn plan_batches<E: Executor + ?Sized>(
         batches.push(Batch { plan, extra_at, types });
     }
     Ok(batches)
+}
+
+/// `"<field>__in"` for field `i` of `m`: a level's condition on its keys, written
+/// once per field for the life of the process (a handful of foreign keys), not
+/// formatted at every level.
+fn in_lookup(m: &'static ModelMeta, i: usize) -> &'static str {
+    static PATHS: Mutex<Vec<(usize, &'static str)>> = Mutex::new(Vec::new());
+    let field = std::ptr::from_ref(&m.fields[i]) as usize;
+    let mut paths = PATHS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(&(_, path)) = paths.iter().find(|(f, _)| *f == field) {
+        return path;
+    }
+    let path: &'static str = Box::leak(format!("{}__in", m.fields[i].name).into_boxed_str());
+    paths.push((field, path));
+    path
 }
 
 /// `n` zeros, from `malloc` rather than `vec![0; n]`'s `calloc`, which glibc serves

@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use ormolu_core::compiler::split_path;
 use ormolu_core::meta::ModelMeta;
 use ormolu_core::query::Query;
 use ormolu_core::{Error, Result};
@@ -57,7 +58,7 @@ pub(super) fn build_tree<'a>(model: &ModelMeta, lookups: &'a [Prefetch]) -> Resu
 }
 
 fn insert<'a>(tree: &mut Vec<Node<'a>>, model: &ModelMeta, l: &'a Prefetch, outer: Option<&Outer<'_>>) -> Result<()> {
-    let mut parts = l.path.split("__").filter(|p| !p.is_empty()).peekable();
+    let mut parts = split_path(&l.path).filter(|p| !p.is_empty()).peekable();
     let mut level = tree;
     let last = loop {
         let Some(part) = parts.next() else {
