@@ -95,6 +95,20 @@ backend_tests! {
         let by_pk = Product::objects().get_pk(db, apple.id.value()).await.unwrap();
         assert_eq!(by_pk, apple);
         assert!(matches!(Product::objects().get_pk(db, 999).await, Err(Error::DoesNotExist { model: "Product" })));
+        // `M::objects().get_pk()` sends the statement `filter(pk).get()` sends, with
+        // its own key each time (its shape is cached after the first).
+        let banana = Product::objects().filter(q!(name = "banana")).get(db).await.unwrap();
+        for p in [&apple, &banana, &apple] {
+            let (got, fast) = ormolu::testing::count_queries(db, Product::objects().get_pk(db, p.id.value())).await;
+            let (_, slow) =
+                ormolu::testing::count_queries(db, Product::objects().filter(q!(pk = p.id.value())).get(db)).await;
+            assert_eq!(&got.unwrap(), p);
+            assert_eq!((&*fast[0].sql, &fast[0].params), (&*slow[0].sql, &slow[0].params));
+        }
+        // On a filtered or ordered QuerySet, the key is one more condition.
+        let cheap = Product::objects().filter(q!(stock__gte = 5));
+        assert!(matches!(cheap.get_pk(db, banana.id.value()).await, Err(Error::DoesNotExist { .. })));
+        assert_eq!(Product::objects().order_by(["-name"]).get_pk(db, banana.id.value()).await.unwrap(), banana);
         let many = Product::objects().filter(q!(stock__gte = 5)).get(db).await;
         assert!(matches!(many, Err(Error::MultipleObjectsReturned { count: 3, .. })), "{many:?}");
     }

@@ -71,9 +71,11 @@ impl<M: Model> QuerySet<M> {
     }
 
     fn with(&self, f: impl FnOnce(&mut Query)) -> Self {
-        let mut q = (*self.query).clone();
-        f(&mut q);
-        QuerySet { query: Arc::new(q), prefetch: self.prefetch.clone(), _m: PhantomData }
+        // `make_mut` on a shared `Arc` clones the query straight into the new
+        // allocation (no copy of the whole `Query` through the stack).
+        let mut query = self.query.clone();
+        f(Arc::make_mut(&mut query));
+        QuerySet { query, prefetch: self.prefetch.clone(), _m: PhantomData }
     }
 
     /// [`QuerySet::with`] on an owned QuerySet: the query is changed in place when no
@@ -300,12 +302,38 @@ pub(crate) fn is_shared_all(q: &Arc<Query>) -> bool {
 /// The shared unfiltered query of `meta` (see [`QuerySet::new`]), by the address of
 /// the model's metadata.
 fn all_of(meta: &'static ormolu_core::meta::ModelMeta) -> Arc<Query> {
-    type ByModel = std::collections::HashMap<usize, Arc<Query>, ormolu_core::hash::TextBuildHasher>;
+    shared(meta, Shared::All)
+}
+
+/// The query a `get_pk()` on [`QuerySet::new`]'s starts from, shared like it: the
+/// model's rows unordered and at most 21 of them (what `get()` makes of a query).
+pub(crate) fn get_base_of(meta: &'static ormolu_core::meta::ModelMeta) -> Arc<Query> {
+    shared(meta, Shared::GetBase)
+}
+
+/// The queries made once per model and thread.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Shared {
+    All,
+    GetBase,
+}
+
+fn shared(meta: &'static ormolu_core::meta::ModelMeta, which: Shared) -> Arc<Query> {
+    type ByModel = std::collections::HashMap<(usize, Shared), Arc<Query>, ormolu_core::hash::TextBuildHasher>;
     thread_local! {
-        static ALL: std::cell::RefCell<ByModel> = std::cell::RefCell::new(ByModel::default());
+        static SHARED: std::cell::RefCell<ByModel> = std::cell::RefCell::new(ByModel::default());
     }
+    let make = || {
+        let mut q = Query::new(meta);
+        if which == Shared::GetBase {
+            q.order_by = Some(Vec::new());
+            q.slice(0, Some(read::MAX_GET_RESULTS));
+        }
+        Arc::new(q)
+    };
     let addr = std::ptr::from_ref(meta) as usize;
-    ALL.try_with(|all| Arc::clone(all.borrow_mut().entry(addr).or_insert_with(|| Arc::new(Query::new(meta)))))
+    SHARED
+        .try_with(|all| Arc::clone(all.borrow_mut().entry((addr, which)).or_insert_with(make)))
         // While the thread's storage is being torn down: a query of its own.
-        .unwrap_or_else(|_| Arc::new(Query::new(meta)))
+        .unwrap_or_else(|_| make())
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::hash::Hash;
 
 use futures_core::Stream;
-use ormolu_core::compiler::{pk_ordering, Compiler, SelectPlan};
+use ormolu_core::compiler::{pk_ordering, select_plan_and, Compiler, SelectPlan};
 use ormolu_core::driver::Row;
 use ormolu_core::query::{OrderBy, QNode, Rhs};
 use ormolu_core::row::RawRow;
@@ -17,6 +17,19 @@ use crate::model::Model;
 use crate::prefetch::{attach_related, related_types};
 use crate::q::IntoQ;
 use crate::rows_hint::RowsHint;
+
+/// The most rows `get()` reads (Django's `MAX_GET_RESULTS`): enough to tell one
+/// from several.
+pub(crate) const MAX_GET_RESULTS: u64 = 21;
+
+/// The one object of `rows`; `DoesNotExist` or `MultipleObjectsReturned` otherwise.
+fn one_of<M: Model>(mut rows: Vec<M>) -> Result<M> {
+    match rows.len() {
+        0 => Err(Error::DoesNotExist { model: M::meta().name }),
+        1 => Ok(rows.pop().expect("one row")),
+        n => Err(Error::MultipleObjectsReturned { model: M::meta().name, count: n }),
+    }
+}
 
 /// One model row of `plan` read in place, with its `select_related()` objects (`types`:
 /// their registered types) stored in its relation fields.
@@ -46,7 +59,12 @@ impl<M: Model> QuerySet<M> {
             return Ok(Vec::new());
         }
         self.check_for_update(exec)?;
-        let plan = self.plan(exec.dialect())?;
+        self.fetch_plan(exec, self.plan(exec.dialect())?).await
+    }
+
+    /// The rows of `plan` (this QuerySet's statement), with their `select_related()`
+    /// objects.
+    async fn fetch_plan(&self, exec: &(impl Executor + ?Sized), plan: SelectPlan) -> Result<Vec<M>> {
         let types = related_types(&plan)?;
         let hint = RowsHint::of(&plan.sql.sql);
         let mut out = hint.list();
@@ -90,20 +108,24 @@ impl<M: Model> QuerySet<M> {
             self.map(|q| {
                 q.order_by = Some(Vec::new());
                 q.reversed = false;
-                q.slice(0, Some(21));
+                q.slice(0, Some(MAX_GET_RESULTS));
             })
         };
-        let mut rows = qs.all(exec).await?;
-        match rows.len() {
-            0 => Err(Error::DoesNotExist { model: M::meta().name }),
-            1 => Ok(rows.pop().expect("one row")),
-            n => Err(Error::MultipleObjectsReturned { model: M::meta().name, count: n }),
-        }
+        one_of(qs.all(exec).await?)
     }
 
     /// The row with this primary key.
     pub async fn get_pk(&self, exec: &(impl Executor + ?Sized), pk: impl ToValue) -> Result<M> {
-        self.filter(crate::Q::from_node(QNode::lookup("pk", Rhs::Value(pk.to_value())))).get_owned(exec).await
+        let cond = QNode::lookup_static("pk", Rhs::Value(pk.to_value()));
+        if self.prefetch.is_none() && super::is_shared_all(&self.query) {
+            // `M::objects().get_pk(…)`: the condition is ANDed to the shared get()
+            // query when the statement is compiled (or its cached shape replayed), so
+            // no query is copied — the same statement as `filter(pk).get()`.
+            let base = super::get_base_of(M::meta());
+            let plan = select_plan_and(exec.dialect(), &base, &cond)?;
+            return one_of(self.fetch_plan(exec, plan).await?);
+        }
+        self.filter(crate::Q::from_node(cond)).get_owned(exec).await
     }
 
     /// The first row, ordering by pk when unordered; `None` when empty.

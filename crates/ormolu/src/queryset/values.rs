@@ -257,7 +257,7 @@ impl<M: Model, R: FromRow> ValuesQuerySet<M, R> {
 
     /// The one row (`DoesNotExist` / `MultipleObjectsReturned` otherwise).
     pub async fn get(&self, exec: &(impl Executor + ?Sized)) -> Result<R> {
-        let mut rows = self.limit(21).all(exec).await?;
+        let mut rows = self.limit(super::read::MAX_GET_RESULTS).all(exec).await?;
         match rows.len() {
             0 => Err(Error::DoesNotExist { model: M::meta().name }),
             1 => Ok(rows.pop().expect("one row")),
