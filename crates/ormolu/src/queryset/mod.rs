@@ -296,44 +296,50 @@ impl<M: Model> crate::expr::IntoQuery for &QuerySet<M> {
 
 /// Whether `q` is the unfiltered query [`QuerySet::new`] shares.
 pub(crate) fn is_shared_all(q: &Arc<Query>) -> bool {
-    Arc::ptr_eq(q, &all_of(q.model))
+    with_shared(q.model, |s| Arc::ptr_eq(q, &s.all))
 }
 
-/// The shared unfiltered query of `meta` (see [`QuerySet::new`]), by the address of
-/// the model's metadata.
+/// The shared unfiltered query of `meta` (see [`QuerySet::new`]).
 fn all_of(meta: &'static ormolu_core::meta::ModelMeta) -> Arc<Query> {
-    shared(meta, Shared::All)
+    with_shared(meta, |s| Arc::clone(&s.all))
 }
 
-/// The query a `get_pk()` on [`QuerySet::new`]'s starts from, shared like it: the
-/// model's rows unordered and at most 21 of them (what `get()` makes of a query).
-pub(crate) fn get_base_of(meta: &'static ormolu_core::meta::ModelMeta) -> Arc<Query> {
-    shared(meta, Shared::GetBase)
+/// When `q` is [`QuerySet::new`]'s shared query: the query a `get_pk()` on it starts
+/// from, shared like it (the model's rows unordered, at most 21 of them: what
+/// `get()` makes of a query).
+pub(crate) fn get_base_of(q: &Arc<Query>) -> Option<Arc<Query>> {
+    with_shared(q.model, |s| Arc::ptr_eq(q, &s.all).then(|| Arc::clone(&s.get_base)))
 }
 
 /// The queries made once per model and thread.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum Shared {
-    All,
-    GetBase,
+struct Shared {
+    all: Arc<Query>,
+    get_base: Arc<Query>,
 }
 
-fn shared(meta: &'static ormolu_core::meta::ModelMeta, which: Shared) -> Arc<Query> {
-    type ByModel = std::collections::HashMap<(usize, Shared), Arc<Query>, ormolu_core::hash::TextBuildHasher>;
+impl Shared {
+    fn new(meta: &'static ormolu_core::meta::ModelMeta) -> Self {
+        let all = Query::new(meta);
+        let mut get_base = all.clone();
+        get_base.order_by = Some(Vec::new());
+        get_base.slice(0, Some(read::MAX_GET_RESULTS));
+        Shared { all: Arc::new(all), get_base: Arc::new(get_base) }
+    }
+}
+
+/// `f` on the shared queries of `meta` (by the address of the model's metadata).
+fn with_shared<T>(meta: &'static ormolu_core::meta::ModelMeta, f: impl FnOnce(&Shared) -> T) -> T {
+    type ByModel = std::collections::HashMap<usize, Shared, ormolu_core::hash::TextBuildHasher>;
     thread_local! {
         static SHARED: std::cell::RefCell<ByModel> = std::cell::RefCell::new(ByModel::default());
     }
-    let make = || {
-        let mut q = Query::new(meta);
-        if which == Shared::GetBase {
-            q.order_by = Some(Vec::new());
-            q.slice(0, Some(read::MAX_GET_RESULTS));
-        }
-        Arc::new(q)
-    };
     let addr = std::ptr::from_ref(meta) as usize;
-    SHARED
-        .try_with(|all| Arc::clone(all.borrow_mut().entry((addr, which)).or_insert_with(make)))
-        // While the thread's storage is being torn down: a query of its own.
-        .unwrap_or_else(|_| make())
+    let mut f = Some(f);
+    let found = SHARED.try_with(|all| {
+        let mut all = all.borrow_mut();
+        let s = all.entry(addr).or_insert_with(|| Shared::new(meta));
+        (f.take().expect("called once"))(s)
+    });
+    // While the thread's storage is being torn down: queries of its own.
+    found.unwrap_or_else(|_| (f.take().expect("not called"))(&Shared::new(meta)))
 }

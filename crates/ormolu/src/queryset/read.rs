@@ -117,11 +117,10 @@ impl<M: Model> QuerySet<M> {
     /// The row with this primary key.
     pub async fn get_pk(&self, exec: &(impl Executor + ?Sized), pk: impl ToValue) -> Result<M> {
         let cond = QNode::lookup_static("pk", Rhs::Value(pk.to_value()));
-        if self.prefetch.is_none() && super::is_shared_all(&self.query) {
+        if let Some(base) = self.prefetch.is_none().then(|| super::get_base_of(&self.query)).flatten() {
             // `M::objects().get_pk(…)`: the condition is ANDed to the shared get()
             // query when the statement is compiled (or its cached shape replayed), so
             // no query is copied — the same statement as `filter(pk).get()`.
-            let base = super::get_base_of(M::meta());
             let plan = select_plan_and(exec.dialect(), &base, &cond)?;
             return one_of(self.fetch_plan(exec, plan).await?);
         }
