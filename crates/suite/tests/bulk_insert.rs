@@ -4,6 +4,7 @@
 //! cannot hold fails the whole statement instead of being cut.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
+use ormolu::core::compiler::UNNEST_FROM_ROWS;
 use ormolu::prelude::*;
 use ormolu::queryset::BulkOptions;
 use ormolu::Error;
@@ -107,11 +108,13 @@ backend_tests! {
 
     async fn one_statement_per_batch_and_column_arrays_on_postgres(db) {
         setup(db).await;
+        let n = UNNEST_FROM_ROWS as u32;
         let (made, sent) = ormolu::testing::count_queries(db, async {
-            Sample::objects().bulk_create(db, (0..5).map(sample).collect(), BulkOptions::default()).await
+            Sample::objects().bulk_create(db, (0..n).map(sample).collect(), BulkOptions::default()).await
         })
         .await;
-        assert_eq!(made.unwrap().len(), 5);
+        let made = made.unwrap();
+        assert_eq!(made.len(), UNNEST_FROM_ROWS);
         let inserts: Vec<_> = sent.iter().filter(|s| s.sql.starts_with("INSERT")).collect();
         assert_eq!(inserts.len(), 1, "{sent:?}");
         let columns = Sample::meta().fields.len() - 1;
@@ -120,8 +123,20 @@ backend_tests! {
             assert_eq!(inserts[0].params.len(), columns, "one array per column");
         } else {
             assert!(inserts[0].sql.contains(" VALUES "), "{}", inserts[0].sql);
-            assert_eq!(inserts[0].params.len(), columns * 5);
+            assert_eq!(inserts[0].params.len(), columns * UNNEST_FROM_ROWS);
         }
+        // Rows stored in order, whatever the form.
+        let names: Vec<String> = Sample::objects().order_by(["id"]).all(db).await.unwrap().into_iter().map(|s| s.name).collect();
+        assert_eq!(names, made.iter().map(|s| s.name.clone()).collect::<Vec<_>>());
+        // Fewer rows: a VALUES list everywhere (faster for the server than UNNEST).
+        let (few, sent) = ormolu::testing::count_queries(db, async {
+            Sample::objects().bulk_create(db, (20..25).map(sample).collect(), BulkOptions::default()).await
+        })
+        .await;
+        assert_eq!(few.unwrap().len(), 5);
+        let inserts: Vec<_> = sent.iter().filter(|s| s.sql.starts_with("INSERT")).collect();
+        assert!(inserts[0].sql.contains(" VALUES "), "{}", inserts[0].sql);
+        assert_eq!(inserts[0].params.len(), columns * 5);
         // A single row is a plain VALUES insert everywhere (nothing to gain).
         let (one, sent) = ormolu::testing::count_queries(db, async {
             Sample::objects().bulk_create(db, vec![sample(9)], BulkOptions::default()).await
