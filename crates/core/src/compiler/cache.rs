@@ -46,8 +46,8 @@ struct Entry {
     key: Vec<u8>,
     sql: Arc<str>,
     fields: Arc<[usize]>,
-    names: Vec<String>,
-    types: Vec<Option<crate::meta::FieldType>>,
+    names: Arc<[String]>,
+    types: Arc<[Option<crate::meta::FieldType>]>,
     /// For each parameter: the lookup (in tree order) and how its value is turned into it.
     recipe: Vec<(usize, Transform)>,
 }

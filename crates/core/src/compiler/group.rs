@@ -439,9 +439,15 @@ impl Compiler<'_> {
             }
             format!("SELECT {} FROM ({}) subquery", cols.join(", "), body.sql)
         };
-        let names = aggs.iter().map(|(n, _)| n.clone()).collect();
+        let names: Vec<String> = aggs.iter().map(|(n, _)| n.clone()).collect();
         let params = std::mem::take(&mut self.params);
-        Ok(SelectPlan { sql: params.finish(sql, d), fields: Default::default(), names, related: Vec::new(), types })
+        Ok(SelectPlan {
+            sql: params.finish(sql, d),
+            fields: Default::default(),
+            names: names.into(),
+            related: Vec::new(),
+            types: types.into(),
+        })
     }
 }
 

@@ -114,7 +114,7 @@ impl<M: Model> QuerySet<M> {
         let plan = self.plan(exec.dialect())?;
         let types = related_types(&plan)?;
         let rows = fetch(exec, &plan.sql).await?;
-        let names: Arc<[String]> = plan.names.iter().cloned().collect();
+        let names: Arc<[String]> = plan.names.clone();
         let n = plan.fields.len();
         let mut out = Vec::with_capacity(rows.len());
         for mut row in rows {

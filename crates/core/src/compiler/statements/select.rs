@@ -23,14 +23,16 @@ pub struct SelectPlan {
     /// plans replayed from the shape cache.
     pub fields: std::sync::Arc<[usize]>,
     /// Names of the columns after the model fields (annotations, or the values() names).
-    pub names: Vec<String>,
+    /// Shared by the replayed plans.
+    pub names: std::sync::Arc<[String]>,
     /// The models loaded by `select_related()`, in tree order (parents first); their
     /// cells follow the annotations'.
     pub related: Vec<RelatedSelect>,
     /// For each column of `names`: the type its cells are converted to (Django's
     /// converters: a float average read as a decimal, a date read as text, a JSON key
-    /// read as JSON text…); `None` for plain columns, which need none.
-    pub types: Vec<Option<FieldType>>,
+    /// read as JSON text…); `None` for plain columns, which need none. Shared by the
+    /// replayed plans.
+    pub types: std::sync::Arc<[Option<FieldType>]>,
 }
 
 /// A SELECT before its parameters are numbered (also used inside other statements).
@@ -57,8 +59,13 @@ impl Compiler<'_> {
         let body = self.select_body()?;
         let params = std::mem::take(&mut self.params);
         let (sql, origins) = params.finish_traced(body.sql, self.d);
-        let plan =
-            SelectPlan { sql, fields: body.fields.into(), names: body.names, related: body.related, types: body.types };
+        let plan = SelectPlan {
+            sql,
+            fields: body.fields.into(),
+            names: body.names.into(),
+            related: body.related,
+            types: body.types.into(),
+        };
         Ok((plan, origins))
     }
 
