@@ -20,16 +20,32 @@ use ormolu_core::{Error, Result, Value};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::Statement;
 
-use crate::decode::{column_names, decode_row, kinds, PgRow};
+use crate::decode::{column_names, decode_row, PgRow};
 use crate::error_map::query_error;
 use crate::params::{PgParam, PgRefParam};
+use crate::pgtype::{classify, PgKind};
 
 /// A pooled client and the statements ormolu keeps for it while it holds it
 /// (`KeptStatements`, in front of deadpool's statement cache, which owns them: see
 /// [`prepare`]); it derefs to the client.
 pub(crate) struct Kept {
     pub(crate) client: Object,
-    stmts: KeptStatements<Statement>,
+    stmts: KeptStatements<Prepared>,
+}
+
+/// A prepared statement and the [`PgKind`] of each of its result columns, classified
+/// once when it is prepared (not at every run).
+#[derive(Clone)]
+struct Prepared {
+    stmt: Statement,
+    kinds: Arc<[PgKind]>,
+}
+
+impl Prepared {
+    fn new(stmt: Statement) -> Self {
+        let kinds = stmt.columns().iter().map(|c| classify(c.type_())).collect();
+        Prepared { stmt, kinds }
+    }
 }
 
 impl Kept {
@@ -76,7 +92,7 @@ impl PgConnection {
     }
 
     /// The client and the statements kept for it, borrowed apart.
-    fn parts(&mut self) -> (&ClientWrapper, &mut KeptStatements<Statement>) {
+    fn parts(&mut self) -> (&ClientWrapper, &mut KeptStatements<Prepared>) {
         let kept = &mut **self.client;
         (&kept.client, &mut kept.stmts)
     }
@@ -90,38 +106,38 @@ impl PgConnection {
 /// [`with_statement`]), so a kept statement is one deadpool would have returned.
 async fn prepare(
     client: &ClientWrapper,
-    kept: &mut KeptStatements<Statement>,
+    kept: &mut KeptStatements<Prepared>,
     capacity: usize,
     sql: &str,
-) -> Result<Statement, tokio_postgres::Error> {
+) -> Result<Prepared, tokio_postgres::Error> {
     // The round trips that prepare are boxed: their state (tokio-postgres' prepare
     // future is large) is then not part of every query's future.
     if capacity == 0 {
-        return Box::pin(client.prepare(sql)).await;
+        return Ok(Prepared::new(Box::pin(client.prepare(sql)).await?));
     }
-    if let Some(stmt) = kept.get(sql) {
-        return Ok(stmt);
+    if let Some(prepared) = kept.get(sql) {
+        return Ok(prepared);
     }
-    let stmt = Box::pin(client.prepare_cached(sql)).await?;
+    let prepared = Prepared::new(Box::pin(client.prepare_cached(sql)).await?);
     if client.statement_cache.size() > capacity {
         client.statement_cache.clear();
         kept.clear();
     }
-    kept.keep(sql, &stmt);
-    Ok(stmt)
+    kept.keep(sql, &prepared);
+    Ok(prepared)
 }
 
 /// Prepares `sql` and runs `run` with it. A cached statement whose result type
 /// changed under it (DDL since it was prepared) is prepared again, once.
 async fn with_statement<T, F, Fut>(
     client: &ClientWrapper,
-    kept: &mut KeptStatements<Statement>,
+    kept: &mut KeptStatements<Prepared>,
     capacity: usize,
     sql: &str,
     run: F,
 ) -> Result<T, tokio_postgres::Error>
 where
-    F: Fn(Statement) -> Fut,
+    F: Fn(Prepared) -> Fut,
     Fut: Future<Output = Result<T, tokio_postgres::Error>>,
 {
     let first = run(prepare(client, kept, capacity, sql).await?).await;
@@ -144,24 +160,26 @@ fn is_stale_plan(e: &tokio_postgres::Error) -> bool {
         .is_some_and(|db| db.code() == &SqlState::FEATURE_NOT_SUPPORTED && db.message().starts_with("cached plan"))
 }
 
-/// Sends a query and returns its rows as they arrive. Queries are prepared once per
-/// connection and cached, with or without parameters: the server then parses and
-/// plans a repeated query once.
+/// Sends a query and returns its rows as they arrive, with the kind of each column.
+/// Queries are prepared once per connection and cached, with or without parameters:
+/// the server then parses and plans a repeated query once.
 async fn raw_rows<P: Args + ?Sized>(
-    (client, kept): (&ClientWrapper, &mut KeptStatements<Statement>),
+    (client, kept): (&ClientWrapper, &mut KeptStatements<Prepared>),
     capacity: usize,
     sql: &str,
     params: &P,
-) -> Result<tokio_postgres::RowStream> {
+) -> Result<(tokio_postgres::RowStream, Arc<[PgKind]>)> {
     // tokio-postgres' future in a box of its own: see `a_query_future_stays_small`.
-    with_statement(client, kept, capacity, sql, |stmt| async move { Box::pin(params.query(client, &stmt)).await })
-        .await
-        .map_err(|e| query_error(e, sql))
+    with_statement(client, kept, capacity, sql, |p| async move {
+        Ok((Box::pin(params.query(client, &p.stmt)).await?, p.kinds))
+    })
+    .await
+    .map_err(|e| query_error(e, sql))
 }
 
 /// Runs a statement that returns no rows; without parameters in one round trip.
 async fn execute_args<P: Args + ?Sized>(
-    (client, kept): (&ClientWrapper, &mut KeptStatements<Statement>),
+    (client, kept): (&ClientWrapper, &mut KeptStatements<Prepared>),
     capacity: usize,
     sql: &str,
     params: &P,
@@ -169,7 +187,7 @@ async fn execute_args<P: Args + ?Sized>(
     let n = if params.is_empty() {
         client.execute_typed(sql, &[]).await
     } else {
-        with_statement(client, kept, capacity, sql, |stmt| async move { Box::pin(params.execute(client, &stmt)).await })
+        with_statement(client, kept, capacity, sql, |p| async move { Box::pin(params.execute(client, &p.stmt)).await })
             .await
     };
     let rows_affected = n.map_err(|e| query_error(e, sql))?;
@@ -178,21 +196,17 @@ async fn execute_args<P: Args + ?Sized>(
 
 /// Calls `each` with every row, read in place.
 async fn each_row<P: Args + ?Sized>(
-    client: (&ClientWrapper, &mut KeptStatements<Statement>),
+    client: (&ClientWrapper, &mut KeptStatements<Prepared>),
     capacity: usize,
     sql: &str,
     params: &P,
     each: &mut RowFn<'_>,
 ) -> Result<()> {
-    let rows = raw_rows(client, capacity, sql, params).await?;
+    let (rows, kinds) = raw_rows(client, capacity, sql, params).await?;
     let mut rows = std::pin::pin!(rows);
-    let mut kinds_of_result = Vec::new();
     while let Some(row) = rows.next().await {
         let row = row.map_err(|e| query_error(e, sql))?;
-        if kinds_of_result.is_empty() {
-            kinds_of_result = kinds(&row);
-        }
-        each(&mut PgRow { row: &row, kinds: &kinds_of_result })?;
+        each(&mut PgRow { row: &row, kinds: &kinds })?;
     }
     Ok(())
 }
@@ -287,7 +301,7 @@ impl Connection for PgConnection {
         let capacity = self.cache_capacity;
         let client = self.parts();
         let start = async move {
-            let rows = raw_rows(client, capacity, sql, params).await?;
+            let (rows, _) = raw_rows(client, capacity, sql, params).await?;
             // Names are read from the first row and shared by all the others.
             let mut columns: Option<Arc<[String]>> = None;
             Ok::<_, Error>(rows.map(move |row| {

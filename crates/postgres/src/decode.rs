@@ -73,15 +73,10 @@ pub(crate) fn decode_row(row: &tokio_postgres::Row, columns: &Arc<[String]>) -> 
 
 /// A tokio-postgres row read in place (see [`ormolu_core::row`]): integers, floats
 /// and text without a [`Value`] in between, everything else through [`decode_cell`].
-/// `kinds` are the columns' [`PgKind`]s, classified once per result ([`kinds`]).
+/// `kinds` are the columns' [`PgKind`]s, classified once per prepared statement.
 pub(crate) struct PgRow<'r> {
     pub(crate) row: &'r tokio_postgres::Row,
     pub(crate) kinds: &'r [PgKind],
-}
-
-/// The [`PgKind`] of each column of `row`'s result, to share between all its rows.
-pub(crate) fn kinds(row: &tokio_postgres::Row) -> Vec<PgKind> {
-    row.columns().iter().map(|c| classify(c.type_())).collect()
 }
 
 impl PgRow<'_> {
