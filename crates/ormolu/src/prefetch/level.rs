@@ -14,7 +14,7 @@ use ormolu_core::{Error, Result, Value};
 use super::cache::PrefetchCache;
 use super::decode::{attach_related, related_types};
 use super::key_index::KeyIndex;
-use super::relation::{destination, resolve, Rel};
+use super::relation::{destination, resolve_kept, Rel};
 use super::tree::Node;
 use crate::erased::{key_of, key_of_ref, model_type_of, AnyModel, Key, ModelType, ObjList};
 use crate::executor::{fetch_each, Executor};
@@ -45,7 +45,7 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
         if parents.is_empty() {
             return Ok(());
         }
-        let rel = resolve(pm, node.name, parents[0].related_sets())?;
+        let rel = resolve_kept(pm, node.name, parents[0].related_sets())?;
         let target = rel.target();
         let dest = destination(node, &mut *parents[0], &rel)?;
         if dest.is_none() && ctx.strict {
@@ -122,14 +122,15 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
         // Rows grouped by parent key id (a counting sort: one flat list, no list per
         // key): `start[id]` is first the end of `id`'s rows, then, filled backwards
         // (rows keep their order), their beginning; `start[n]` is the row count.
-        let mut start = zeroed(uses.len() + 1);
+        // One allocation for both: `start`, then `order` (a row's index by group).
+        let mut both = zeroed(uses.len() + 1 + obj_ids.len());
+        let (start, order) = both.split_at_mut(uses.len() + 1);
         for id in obj_ids.iter().flatten() {
             start[*id] += 1;
         }
         for i in 1..start.len() {
             start[i] += start[i - 1];
         }
-        let mut order = zeroed(start[uses.len()]);
         for (i, id) in obj_ids.iter().enumerate().rev() {
             if let Some(id) = *id {
                 start[id] -= 1;
@@ -291,12 +292,18 @@ fn plan_batches<E: Executor + ?Sized>(
         if base.filter.is_empty() && base.annotations.is_empty() { 0 } else { select_plan(d, &base)?.sql.params.len() };
     let limit = d.features().max_query_params.saturating_sub(others + 1).max(1);
     let size = ctx.batch.unwrap_or(limit).min(limit).max(1);
-    // One batch (the usual case) takes the keys as they are.
-    let chunks: Vec<Vec<Value>> =
-        if keys.len() <= size { vec![keys] } else { keys.chunks(size).map(<[Value]>::to_vec).collect() };
-    let (mut base, mut lookup, last) = (Some(base), Some(lookup), chunks.len() - 1);
-    let mut batches = Vec::with_capacity(chunks.len());
-    for (i, chunk) in chunks.into_iter().enumerate() {
+    // One batch (the usual case) takes the keys as they are; more split them off.
+    let count = keys.len().div_ceil(size);
+    let (mut base, mut lookup, last) = (Some(base), Some(lookup), count - 1);
+    let mut batches = Vec::with_capacity(count);
+    let mut rest = keys;
+    for i in 0..count {
+        let chunk = if i == last {
+            std::mem::take(&mut rest)
+        } else {
+            let tail = rest.split_off(size);
+            std::mem::replace(&mut rest, tail)
+        };
         let lookup = if i == last { lookup.take() } else { lookup.clone() };
         let cond = match lookup.unwrap_or_default() {
             Cow::Borrowed(path) => QNode::lookup_static(path, Rhs::List(chunk)),
@@ -340,7 +347,7 @@ fn in_lookup(m: &'static ModelMeta, i: usize) -> &'static str {
 
 /// `n` zeros, from `malloc` rather than `vec![0; n]`'s `calloc`, which glibc serves
 /// without its per-thread cache (slow path, and free-list consolidation) — measured
-/// on the 1-row associations: four such lists per query tree (clippy's advice is
+/// on the 1-row associations: one such list per level (clippy's advice is
 /// the `calloc` this avoids).
 #[allow(clippy::slow_vector_initialization)]
 fn zeroed(n: usize) -> Vec<usize> {

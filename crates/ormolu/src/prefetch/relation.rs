@@ -2,6 +2,8 @@
 //! reverse foreign key, or a many-to-many relation), and where its rows go on the
 //! parent.
 
+use std::sync::{Mutex, PoisonError};
+
 use ormolu_core::meta::{ManyToManyMeta, ModelMeta};
 use ormolu_core::{registry, Error, Result};
 
@@ -10,6 +12,7 @@ use crate::erased::AnyModel;
 use crate::managers::{relation_choices, reverse_m2m_accessor};
 
 /// How a relation of the parent is reached.
+#[derive(Clone)]
 pub(super) enum Rel {
     /// A foreign key of the parent (field index), to the target's field `to`.
     Forward { field: usize, target: &'static ModelMeta, to: usize },
@@ -56,6 +59,27 @@ fn m2m_rel(m2m: &'static ManyToManyMeta, forward: bool, parent: &'static ModelMe
     } else {
         Ok(Rel::ManyToMany { target: (m2m.from)(), path: m2m.name.to_string(), key })
     }
+}
+
+/// [`resolve`], remembered for the life of the process for a foreign key (forward or
+/// reverse: what a relation name of a model means never changes, and the models and
+/// their relations are few), so a level does not search the model's relations again.
+pub(super) fn resolve_kept(parent: &'static ModelMeta, name: &str, sets: &[(&str, &str)]) -> Result<Rel> {
+    type Seen = Vec<(usize, Box<str>, Rel)>;
+    static SEEN: Mutex<Seen> = Mutex::new(Vec::new());
+    let at = std::ptr::from_ref(parent) as usize;
+    let seen = |s: &Seen| s.iter().find(|(p, n, _)| *p == at && **n == *name).map(|(_, _, r)| r.clone());
+    if let Some(rel) = seen(&SEEN.lock().unwrap_or_else(PoisonError::into_inner)) {
+        return Ok(rel);
+    }
+    let rel = resolve(parent, name, sets)?;
+    if matches!(rel, Rel::Forward { .. } | Rel::Reverse { .. }) {
+        let mut s = SEEN.lock().unwrap_or_else(PoisonError::into_inner);
+        if seen(&s).is_none() {
+            s.push((at, name.into(), rel.clone()));
+        }
+    }
+    Ok(rel)
 }
 
 /// Resolves relation `name` of `parent` (a `RelatedSet` field's name stands for the
