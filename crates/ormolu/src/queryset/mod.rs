@@ -18,10 +18,10 @@ use std::marker::PhantomData;
 use std::ops::{Bound, RangeBounds};
 use std::sync::Arc;
 
-use ormolu_core::compiler::{select_plan, SelectPlan, Sql};
+use ormolu_core::compiler::{select_plan, select_plan_and, SelectPlan, Sql};
 use ormolu_core::dialect::Dialect;
-use ormolu_core::query::{Combinator, ForUpdate, Loading, OrderBy, Query, SetOp};
-use ormolu_core::{Error, Result};
+use ormolu_core::query::{Combinator, ForUpdate, Loading, OrderBy, QNode, Query, Rhs, SetOp};
+use ormolu_core::{Error, Result, Value};
 
 use crate::model::Model;
 use crate::q::IntoQ;
@@ -304,17 +304,54 @@ fn all_of(meta: &'static ormolu_core::meta::ModelMeta) -> Arc<Query> {
     with_shared(meta, |s| Arc::clone(&s.all))
 }
 
-/// When `q` is [`QuerySet::new`]'s shared query: the query a `get_pk()` on it starts
-/// from, shared like it (the model's rows unordered, at most 21 of them: what
-/// `get()` makes of a query).
-pub(crate) fn get_base_of(q: &Arc<Query>) -> Option<Arc<Query>> {
-    with_shared(q.model, |s| Arc::ptr_eq(q, &s.all).then(|| Arc::clone(&s.get_base)))
+/// When `q` is [`QuerySet::new`]'s shared query, the statement of `get_pk(pk)` on it
+/// (`Ok(plan)`); otherwise `pk` is given back (`Err`).
+///
+/// The statement is the one `filter(pk).get()` sends: `pk` ANDed to the model's
+/// shared get() query (rows unordered, at most 21 of them) when it is compiled, or
+/// its cached shape replayed (`select_plan_and`, no query copied). An integer or
+/// text key's statement is also kept with the model's shared queries, for each
+/// dialect, once it is known to take the key as its one parameter unchanged: the
+/// next `get_pk()` only puts its key in (no shape to write out and look up).
+pub(crate) fn get_pk_plan(
+    q: &Arc<Query>,
+    d: &'static dyn Dialect,
+    pk: Value,
+) -> Result<std::result::Result<SelectPlan, Value>> {
+    with_shared(q.model, |s| {
+        if !Arc::ptr_eq(q, &s.all) {
+            return Ok(Err(pk));
+        }
+        let kind = std::mem::discriminant(&pk);
+        let keepable = matches!(pk, Value::I64(_) | Value::Text(_));
+        if keepable {
+            if let Some((_, _, kept)) = s.get_plans.iter().find(|(n, k, _)| *n == d.name() && *k == kind) {
+                return Ok(Ok(SelectPlan {
+                    sql: Sql { sql: kept.sql.sql.clone(), params: vec![pk] },
+                    fields: kept.fields.clone(),
+                    names: kept.names.clone(),
+                    related: Vec::new(),
+                    types: kept.types.clone(),
+                }));
+            }
+        }
+        let cond = QNode::lookup_static("pk", Rhs::Value(pk));
+        let plan = select_plan_and(d, &s.get_base, &cond)?;
+        let as_given =
+            matches!(&cond, QNode::Leaf(l) if matches!(&l.rhs, Rhs::Value(v) if plan.sql.params == [v.clone()]));
+        if keepable && as_given && plan.related.is_empty() && s.get_plans.len() < 8 {
+            s.get_plans.push((d.name(), kind, plan.clone()));
+        }
+        Ok(Ok(plan))
+    })
 }
 
-/// The queries made once per model and thread.
+/// The queries made once per model and thread, and the `get_pk()` statements kept
+/// (by dialect and key type).
 struct Shared {
     all: Arc<Query>,
     get_base: Arc<Query>,
+    get_plans: Vec<(&'static str, std::mem::Discriminant<Value>, SelectPlan)>,
 }
 
 impl Shared {
@@ -323,12 +360,12 @@ impl Shared {
         let mut get_base = all.clone();
         get_base.order_by = Some(Vec::new());
         get_base.slice(0, Some(read::MAX_GET_RESULTS));
-        Shared { all: Arc::new(all), get_base: Arc::new(get_base) }
+        Shared { all: Arc::new(all), get_base: Arc::new(get_base), get_plans: Vec::new() }
     }
 }
 
 /// `f` on the shared queries of `meta` (by the address of the model's metadata).
-fn with_shared<T>(meta: &'static ormolu_core::meta::ModelMeta, f: impl FnOnce(&Shared) -> T) -> T {
+fn with_shared<T>(meta: &'static ormolu_core::meta::ModelMeta, f: impl FnOnce(&mut Shared) -> T) -> T {
     type ByModel = std::collections::HashMap<usize, Shared, ormolu_core::hash::TextBuildHasher>;
     thread_local! {
         static SHARED: std::cell::RefCell<ByModel> = std::cell::RefCell::new(ByModel::default());
@@ -341,5 +378,5 @@ fn with_shared<T>(meta: &'static ormolu_core::meta::ModelMeta, f: impl FnOnce(&S
         (f.take().expect("called once"))(s)
     });
     // While the thread's storage is being torn down: queries of its own.
-    found.unwrap_or_else(|_| (f.take().expect("not called"))(&Shared::new(meta)))
+    found.unwrap_or_else(|_| (f.take().expect("not called"))(&mut Shared::new(meta)))
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::hash::Hash;
 
 use futures_core::Stream;
-use ormolu_core::compiler::{pk_ordering, select_plan_and, Compiler, SelectPlan};
+use ormolu_core::compiler::{pk_ordering, Compiler, SelectPlan};
 use ormolu_core::driver::Row;
 use ormolu_core::query::{OrderBy, QNode, Rhs};
 use ormolu_core::row::RawRow;
@@ -116,15 +116,15 @@ impl<M: Model> QuerySet<M> {
 
     /// The row with this primary key.
     pub async fn get_pk(&self, exec: &(impl Executor + ?Sized), pk: impl ToValue) -> Result<M> {
-        let cond = QNode::lookup_static("pk", Rhs::Value(pk.to_value()));
-        if let Some(base) = self.prefetch.is_none().then(|| super::get_base_of(&self.query)).flatten() {
-            // `M::objects().get_pk(…)`: the condition is ANDed to the shared get()
-            // query when the statement is compiled (or its cached shape replayed), so
-            // no query is copied — the same statement as `filter(pk).get()`.
-            let plan = select_plan_and(exec.dialect(), &base, &cond)?;
-            return one_of(self.fetch_plan(exec, plan).await?);
+        let mut pk = pk.to_value();
+        if self.prefetch.is_none() {
+            // `M::objects().get_pk(…)`: no query copied (see `get_pk_plan`).
+            match super::get_pk_plan(&self.query, exec.dialect(), pk)? {
+                Ok(plan) => return one_of(self.fetch_plan(exec, plan).await?),
+                Err(given_back) => pk = given_back,
+            }
         }
-        self.filter(crate::Q::from_node(cond)).get_owned(exec).await
+        self.filter(crate::Q::from_node(QNode::lookup_static("pk", Rhs::Value(pk)))).get_owned(exec).await
     }
 
     /// The first row, ordering by pk when unordered; `None` when empty.
