@@ -93,7 +93,7 @@ pub struct Combinator {
 }
 
 /// One query on one model.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Query {
     /// The model queried.
     pub model: &'static ModelMeta,
@@ -138,6 +138,41 @@ pub struct Query {
     pub combinator: Option<Box<Combinator>>,
     /// `DISTINCT ON (paths)` (PostgreSQL).
     pub distinct_on: Vec<String>,
+}
+
+/// An empty list without a call into `Vec::clone` (most of a query's lists are empty,
+/// and every chained `QuerySet` call copies the query).
+fn clone_list<T: Clone>(v: &[T]) -> Vec<T> {
+    if v.is_empty() {
+        Vec::new()
+    } else {
+        v.to_vec()
+    }
+}
+
+impl Clone for Query {
+    fn clone(&self) -> Self {
+        Query {
+            model: self.model,
+            filter: self.filter.clone(),
+            order_by: self.order_by.as_deref().map(clone_list),
+            reversed: self.reversed,
+            limit: self.limit,
+            offset: self.offset,
+            distinct: self.distinct,
+            select: self.select.clone(),
+            loading: self.loading.clone(),
+            annotations: clone_list(&self.annotations),
+            for_update: self.for_update.clone(),
+            empty: self.empty,
+            select_related: clone_list(&self.select_related),
+            aliases: clone_list(&self.aliases),
+            annotation_calls: clone_list(&self.annotation_calls),
+            group_by: self.group_by.clone(),
+            combinator: self.combinator.clone(),
+            distinct_on: clone_list(&self.distinct_on),
+        }
+    }
 }
 
 impl PartialEq for Query {
