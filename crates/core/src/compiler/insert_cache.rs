@@ -3,7 +3,8 @@
 //! `RETURNING`. A `bulk_create` repeated with the same batch size (the usual case: a
 //! job writing batches of 500) renders its statement once; the text is shared
 //! ([`Arc<str>`]), not copied, on every hit. Where the dialect binds whole columns
-//! (PostgreSQL's `UNNEST`), every row count from [`UNNEST_FROM_ROWS`] shares one text.
+//! (PostgreSQL's `UNNEST`), every row count from the dialect's
+//! `Features::unnest_insert_min_rows` shares one text.
 //!
 //! The key holds everything the text depends on. The model is told apart by the
 //! address of its `'static` metadata (never freed, so never reused), the dialect by
@@ -24,15 +25,6 @@ pub const MAX_ENTRIES: usize = 32;
 
 /// How many bytes of SQL text a thread keeps (a 10 000-row INSERT is about 80 KiB).
 pub const MAX_BYTES: usize = 1 << 20;
-
-/// The fewest rows written through column arrays (PostgreSQL's `UNNEST`) where the
-/// dialect has them; fewer go as a `VALUES` list. Django 5.2 unnests from two rows,
-/// but for a few rows the server runs the `VALUES` list faster (measured, pinned,
-/// 8–10 rows of two columns: 1.07–1.20× the raw `VALUES` insert through `UNNEST`,
-/// 0.87–1.08× through `VALUES`; even at 16 rows; `UNNEST` ahead from 32 and 0.6–0.8×
-/// at 100+), while a list of 2·15 parameters costs little to plan. The rows written
-/// and keys returned are the same either way.
-pub const UNNEST_FROM_ROWS: usize = 16;
 
 /// The row count under which a shape's column-array form ([`insert_unnest_text`]) is
 /// kept, or the mark that the shape has none.
@@ -138,7 +130,7 @@ pub fn insert_rows_shared(
         });
         insert
     };
-    if rows >= UNNEST_FROM_ROWS {
+    if rows >= d.features().unnest_insert_min_rows {
         let columnar = match find(COLUMNAR) {
             Some(hit) => hit,
             None => {
@@ -190,7 +182,7 @@ mod tests {
             let text = insert_rows_shared(d, &M, columns, rows, returning);
             assert_ne!(*text.sql, *base);
             let expected = match insert_unnest_text(d, &M, columns, returning) {
-                Some(unnest) if rows >= UNNEST_FROM_ROWS => unnest,
+                Some(unnest) if rows >= d.features().unnest_insert_min_rows => unnest,
                 _ => insert_rows_text(d, &M, columns, rows, returning),
             };
             assert_eq!(*text.sql, expected);
@@ -201,10 +193,11 @@ mod tests {
 
     #[test]
     fn column_arrays_serve_every_row_count_where_every_column_can_be_one() {
-        let few = insert_rows_shared(&Postgres, &M, &[1, 2], UNNEST_FROM_ROWS, true);
+        let from = Postgres.features().unnest_insert_min_rows;
+        let few = insert_rows_shared(&Postgres, &M, &[1, 2], from, true);
         let many = insert_rows_shared(&Postgres, &M, &[1, 2], 700, true);
         assert!(few.columnar && Arc::ptr_eq(&few.sql, &many.sql), "one text for any row count from the threshold");
-        assert!(!insert_rows_shared(&Postgres, &M, &[1, 2], UNNEST_FROM_ROWS - 1, true).columnar);
+        assert!(!insert_rows_shared(&Postgres, &M, &[1, 2], from - 1, true).columnar);
         assert_eq!(
             &*many.sql,
             r#"INSERT INTO "items" ("a", "b") SELECT * FROM UNNEST(($1)::text[], ($2)::integer[]) RETURNING "id""#

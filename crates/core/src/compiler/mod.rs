@@ -33,7 +33,7 @@ mod statements;
 mod subquery;
 
 pub use cache::{cached_shapes, select_plan, select_plan_and, MAX_ENTRIES as SHAPE_CACHE_ENTRIES, MAX_LIST_LEN};
-pub use insert_cache::{insert_rows_shared, SharedInsert, UNNEST_FROM_ROWS};
+pub use insert_cache::{insert_rows_shared, SharedInsert};
 pub use path::split_path;
 pub use sql::{Params, Sql};
 pub use statements::{

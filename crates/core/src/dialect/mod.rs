@@ -64,6 +64,10 @@ pub struct Features {
     /// Long `IN` lists of integers or text are sent as one array parameter
     /// (`col = ANY($1)`, PostgreSQL): one statement whatever the length, cached once.
     pub in_list_as_array: bool,
+    /// The fewest rows a multi-row INSERT binds as one array per column (`INSERT …
+    /// SELECT * FROM UNNEST(…)`, where [`Dialect::unnest_param`] has a form for every
+    /// column); fewer go as a `VALUES` list. `usize::MAX`: never.
+    pub unnest_insert_min_rows: usize,
 }
 
 /// Which date/time part a transform extracts.

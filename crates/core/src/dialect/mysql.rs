@@ -31,6 +31,7 @@ static MYSQL_FEATURES: Features = Features {
     supports_slicing_ordering_in_compound: true,
     supports_array_fields: false,
     in_list_as_array: false,
+    unnest_insert_min_rows: usize::MAX,
 };
 
 static MARIADB_FEATURES: Features =

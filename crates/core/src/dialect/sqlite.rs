@@ -27,6 +27,7 @@ static FEATURES: Features = Features {
     supports_slicing_ordering_in_compound: false,
     supports_array_fields: false,
     in_list_as_array: false,
+    unnest_insert_min_rows: usize::MAX,
 };
 
 impl Dialect for Sqlite {
