@@ -11,13 +11,7 @@ impl<'a> Parts<'a> {
     /// Splits `path` at `__`.
     pub(crate) fn new(path: &'a str) -> Self {
         let mut p = Parts { inline: [""; 8], len: 0, heap: Vec::new() };
-        let mut rest = Some(path);
-        while let Some(r) = rest {
-            let (part, after) = match find_sep(r) {
-                Some(i) => (&r[..i], Some(&r[i + 2..])),
-                None => (r, None),
-            };
-            rest = after;
+        for part in split_path(path) {
             if p.len < p.inline.len() {
                 p.inline[p.len] = part;
             } else {
