@@ -126,7 +126,9 @@ fn plan_of(d: &'static dyn Dialect, q: &Query, extra: Option<&QNode>) -> Result<
                 return Err(false);
             }
         }
-        let hash = key_hash(&c.key);
+        // Keys are hashed eight bytes a step (`text_hash`; FNV-1a's byte a step cost
+        // ~0.3 K instructions per statement on a 100-byte key).
+        let hash = text_hash(&c.key);
         match c.map.get(&hash) {
             Some(e) if e.key == c.key => replay(e, &leaves).ok_or(true),
             _ => Err(true),
@@ -167,7 +169,7 @@ fn compile_and_keep(d: &'static dyn Dialect, q: &Query, leaves: Option<&Leaves<'
                 types: plan.types.clone(),
                 recipe,
             };
-            c.map.insert(key_hash(&entry.key), entry);
+            c.map.insert(text_hash(&entry.key), entry);
         });
     }
     Ok(plan)
@@ -395,12 +397,6 @@ fn value_tag(v: &Value) -> Option<u8> {
     })
 }
 
-/// The hash a shape's key is filed under ([`text_hash`]: eight bytes a step, where
-/// FNV-1a's byte a step cost ~0.3 K instructions per statement on a 100-byte key).
-fn key_hash(bytes: &[u8]) -> u64 {
-    text_hash(bytes)
-}
-
 /// A hasher for keys that are hashes already.
 #[derive(Default)]
 struct IdHasher(u64);
@@ -410,7 +406,7 @@ impl Hasher for IdHasher {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        self.0 = key_hash(bytes);
+        self.0 = text_hash(bytes);
     }
     fn write_u64(&mut self, n: u64) {
         self.0 = n;

@@ -337,8 +337,11 @@ pub(crate) fn get_pk_plan(
         }
         let cond = QNode::lookup_static("pk", Rhs::Value(pk));
         let plan = select_plan_and(d, &s.get_base, &cond)?;
-        let as_given =
-            matches!(&cond, QNode::Leaf(l) if matches!(&l.rhs, Rhs::Value(v) if plan.sql.params == [v.clone()]));
+        // Kept only when the statement's one parameter is the key as given.
+        let as_given = match (&cond, &plan.sql.params[..]) {
+            (QNode::Leaf(l), [p]) => matches!(&l.rhs, Rhs::Value(v) if v == p),
+            _ => false,
+        };
         if keepable && as_given && plan.related.is_empty() && s.get_plans.len() < 8 {
             s.get_plans.push((d.name(), kind, plan.clone()));
         }

@@ -22,12 +22,13 @@ use crate::rows_hint::RowsHint;
 /// from several.
 pub(crate) const MAX_GET_RESULTS: u64 = 21;
 
-/// The one object of `rows`; `DoesNotExist` or `MultipleObjectsReturned` otherwise.
-fn one_of<M: Model>(mut rows: Vec<M>) -> Result<M> {
+/// The one row of `rows` (of `model`); `DoesNotExist` or `MultipleObjectsReturned`
+/// otherwise.
+pub(crate) fn one_of<T>(mut rows: Vec<T>, model: &'static str) -> Result<T> {
     match rows.len() {
-        0 => Err(Error::DoesNotExist { model: M::meta().name }),
+        0 => Err(Error::DoesNotExist { model }),
         1 => Ok(rows.pop().expect("one row")),
-        n => Err(Error::MultipleObjectsReturned { model: M::meta().name, count: n }),
+        n => Err(Error::MultipleObjectsReturned { model, count: n }),
     }
 }
 
@@ -111,7 +112,7 @@ impl<M: Model> QuerySet<M> {
                 q.slice(0, Some(MAX_GET_RESULTS));
             })
         };
-        one_of(qs.all(exec).await?)
+        one_of(qs.all(exec).await?, M::meta().name)
     }
 
     /// The row with this primary key.
@@ -120,7 +121,7 @@ impl<M: Model> QuerySet<M> {
         if self.prefetch.is_none() {
             // `M::objects().get_pk(…)`: no query copied (see `get_pk_plan`).
             match super::get_pk_plan(&self.query, exec.dialect(), pk)? {
-                Ok(plan) => return one_of(self.fetch_plan(exec, plan).await?),
+                Ok(plan) => return one_of(self.fetch_plan(exec, plan).await?, M::meta().name),
                 Err(given_back) => pk = given_back,
             }
         }

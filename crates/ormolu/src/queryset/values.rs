@@ -257,12 +257,7 @@ impl<M: Model, R: FromRow> ValuesQuerySet<M, R> {
 
     /// The one row (`DoesNotExist` / `MultipleObjectsReturned` otherwise).
     pub async fn get(&self, exec: &(impl Executor + ?Sized)) -> Result<R> {
-        let mut rows = self.limit(super::read::MAX_GET_RESULTS).all(exec).await?;
-        match rows.len() {
-            0 => Err(Error::DoesNotExist { model: M::meta().name }),
-            1 => Ok(rows.pop().expect("one row")),
-            n => Err(Error::MultipleObjectsReturned { model: M::meta().name, count: n }),
-        }
+        super::read::one_of(self.limit(super::read::MAX_GET_RESULTS).all(exec).await?, M::meta().name)
     }
 
     /// The first row, if any.
