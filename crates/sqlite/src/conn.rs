@@ -16,6 +16,7 @@ use futures_util::StreamExt;
 use ormolu_core::dialect::{Dialect, Sqlite};
 use ormolu_core::driver::{BoxFuture, Connection, ExecResult, Row, RowStream};
 use ormolu_core::row::{RowFn, ValueRef};
+use ormolu_core::warm::Warm;
 use ormolu_core::{Error, Result, Value};
 use tokio::sync::oneshot;
 
@@ -30,9 +31,12 @@ pub(crate) type Object = deadpool::managed::Object<Manager>;
 
 /// One SQLite connection taken from a [`crate::SqlitePool`].
 ///
-/// It returns to the pool when dropped. Statements run inline on the calling task;
-/// [`Connection::stream`] runs on a blocking thread and lends the connection to it
-/// until the stream ends or is dropped.
+/// It returns to the pool when dropped: to the pool's warm slot
+/// ([`ormolu_core::warm`]) when it is idle (no transaction open, not lent to a
+/// stream), else to deadpool, whose recycle rolls back an abandoned transaction.
+/// Statements run inline on the calling task; [`Connection::stream`] runs on a
+/// blocking thread and lends the connection to it until the stream ends or is
+/// dropped.
 pub struct SqliteConnection {
     /// The connection, unless a stream's blocking task has it.
     obj: Option<Object>,
@@ -43,6 +47,8 @@ pub struct SqliteConnection {
     permit: Option<tokio::sync::OwnedSemaphorePermit>,
     /// The pool's record of slow statements (see [`crate::slow`]).
     slow: Arc<SlowStatements>,
+    /// Where an idle connection goes when dropped.
+    warm: Arc<Warm<Object>>,
 }
 
 impl fmt::Debug for SqliteConnection {
@@ -59,8 +65,8 @@ fn lost() -> Error {
 }
 
 impl SqliteConnection {
-    pub(crate) fn new(obj: Object, gate: Gate, slow: Arc<SlowStatements>) -> Self {
-        SqliteConnection { obj: Some(obj), pending: None, gate, permit: None, slow }
+    pub(crate) fn new(obj: Object, gate: Gate, slow: Arc<SlowStatements>, warm: Arc<Warm<Object>>) -> Self {
+        SqliteConnection { obj: Some(obj), pending: None, gate, permit: None, slow, warm }
     }
 
     /// Runs `f` on the connection (gated): inline, timed and remembered when slow;
@@ -141,6 +147,20 @@ impl SqliteConnection {
     async fn ready(&mut self) -> Result<&rusqlite::Connection> {
         poll_fn(|cx| self.poll_ready(cx)).await?;
         self.obj.as_deref().ok_or_else(lost)
+    }
+}
+
+impl Drop for SqliteConnection {
+    /// An idle connection (here, no write permit held, autocommit: no transaction
+    /// left open) goes to the warm slot for the next checkout; any other goes back
+    /// to deadpool, whose recycle rolls back what was left open. Statements run
+    /// inline, so a dropped call never leaves one half-run.
+    fn drop(&mut self) {
+        if let Some(obj) = self.obj.take() {
+            if self.permit.is_none() && self.pending.is_none() && obj.is_autocommit() {
+                self.warm.put(obj);
+            }
+        }
     }
 }
 

@@ -8,9 +8,10 @@ use deadpool::managed::{PoolError, TimeoutType};
 use deadpool::Runtime;
 use ormolu_core::dialect::{Dialect, Sqlite};
 use ormolu_core::driver::{Connection, Pool, PoolOptions};
+use ormolu_core::warm::Warm;
 use ormolu_core::{Error, Result};
 
-use crate::conn::SqliteConnection;
+use crate::conn::{Object, SqliteConnection};
 use crate::gate::Gate;
 use crate::manager::{Manager, OpenConfig};
 use crate::slow::SlowStatements;
@@ -47,18 +48,25 @@ pub async fn connect(url: &str, opts: PoolOptions) -> Result<SqlitePool> {
         .build()
         .map_err(|e| Error::Config(format!("cannot build the SQLite pool: {e}")))?;
     let gate = if target_is_file { Gate::for_file() } else { Gate::default() };
-    let pool = SqlitePool { inner, opts: Arc::new(opts), gate, slow: Arc::default() };
+    let pool = SqlitePool { inner, opts: Arc::new(opts), gate, slow: Arc::default(), warm: Arc::default() };
     drop(pool.get().await?);
     Ok(pool)
 }
 
 /// A pool of SQLite connections (cheap to clone: clones share the pool).
+///
+/// An idle connection given back goes first to a warm slot ([`ormolu_core::warm`]):
+/// the next checkout takes it without going through deadpool (a semaphore, a
+/// recycle check and boxed futures: about 2 700 instructions, a fifth of a 1-row
+/// read by primary key), as a single connection would be used; while a checkout
+/// waits in deadpool, or after a second unused, connections go back to deadpool.
 #[derive(Clone)]
 pub struct SqlitePool {
     inner: deadpool::managed::Pool<Manager>,
     opts: Arc<PoolOptions>,
     gate: Gate,
     slow: Arc<SlowStatements>,
+    warm: Arc<Warm<Object>>,
 }
 
 impl fmt::Debug for SqlitePool {
@@ -67,6 +75,7 @@ impl fmt::Debug for SqlitePool {
             .field("target", &self.inner.manager().config.target)
             .field("status", &self.inner.status())
             .field("closed", &self.inner.is_closed())
+            .field("warm", &self.warm)
             .finish()
     }
 }
@@ -74,8 +83,23 @@ impl fmt::Debug for SqlitePool {
 impl SqlitePool {
     /// Takes a connection, waiting up to the acquire timeout for a free one.
     pub async fn get(&self) -> Result<SqliteConnection> {
-        let (gate, slow) = (self.gate.clone(), Arc::clone(&self.slow));
-        self.inner.get().await.map(|o| SqliteConnection::new(o, gate, slow)).map_err(|e| self.pool_error(e))
+        // The guard counts this checkout until it has its connection (see `Warm`).
+        let (_checkout, warm) = self.warm.checkout();
+        let obj = match warm {
+            Some(obj) => obj,
+            None => self.inner.get().await.map_err(|e| self.pool_error(e))?,
+        };
+        Ok(self.lease(obj))
+    }
+
+    /// The connection given back last, if it is still warm.
+    fn try_get(&self) -> Option<SqliteConnection> {
+        let (_checkout, warm) = self.warm.checkout();
+        Some(self.lease(warm?))
+    }
+
+    fn lease(&self, obj: Object) -> SqliteConnection {
+        SqliteConnection::new(obj, self.gate.clone(), Arc::clone(&self.slow), Arc::clone(&self.warm))
     }
 
     /// This pool as ormolu's shared, type-erased pool.
@@ -122,7 +146,12 @@ impl Pool for SqlitePool {
         Ok(Box::new(self.get().await?))
     }
 
+    fn try_acquire(&self) -> Option<Box<dyn Connection>> {
+        Some(Box::new(self.try_get()?))
+    }
+
     fn close(&self) {
+        self.warm.close();
         self.inner.close();
     }
 }

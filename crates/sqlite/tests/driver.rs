@@ -14,7 +14,7 @@ async fn memory() -> SqliteConnection {
     pool.get().await.unwrap()
 }
 
-async fn one(conn: &mut SqliteConnection, sql: &str, params: &[Value]) -> Value {
+async fn one(conn: &mut dyn Connection, sql: &str, params: &[Value]) -> Value {
     let rows = conn.query(sql, params).await.unwrap();
     assert_eq!(rows.len(), 1, "{sql}");
     rows[0].values[0].clone()
@@ -289,4 +289,29 @@ async fn pool_timeout_and_close() {
     shared.close();
     assert!(pool.is_closed());
     assert!(matches!(pool.get().await.unwrap_err(), Error::Pool(_)));
+}
+
+/// An idle connection given back is handed to the next checkout as it is (its own
+/// temporary table is still there), without a future; one given back inside a
+/// transaction goes to deadpool, whose recycle rolls the transaction back.
+#[tokio::test]
+async fn idle_connections_come_back_warm_and_open_transactions_do_not() {
+    let db = TempDb::new("warm");
+    let pool = connect(&db.url("?max_connections=2"), PoolOptions::default()).await.unwrap();
+    {
+        let mut c = pool.get().await.unwrap();
+        c.batch("CREATE TABLE t (a integer); CREATE TEMP TABLE mine (a integer);").await.unwrap();
+    }
+    {
+        let mut c = pool.try_acquire().expect("the idle connection is kept warm");
+        assert_eq!(one(&mut *c, "SELECT count(*) FROM mine", &[]).await, Value::I64(0));
+        c.batch("BEGIN; INSERT INTO t VALUES (1);").await.unwrap();
+    }
+    assert!(pool.try_acquire().is_none(), "a connection left inside a transaction is not kept warm");
+    let mut c = pool.get().await.unwrap();
+    assert_eq!(one(&mut c, "SELECT count(*) FROM t", &[]).await, Value::I64(0), "rolled back");
+    c.execute("INSERT INTO t VALUES (2)", &[]).await.unwrap();
+    drop(c);
+    pool.clone().into_dyn().close();
+    assert!(pool.try_acquire().is_none(), "a closed pool keeps nothing warm");
 }
