@@ -143,6 +143,16 @@ pub trait Pool: Send + Sync {
         None
     }
 
+    /// [`Connection::query_each`] run at once, without a future, on a connection free
+    /// right now — where the backend does such work inline (SQLite: a read on a warm
+    /// connection, unless known to be slow). `None`: nothing ran; take a connection
+    /// ([`Pool::try_acquire`], [`Pool::acquire`]) and run it there. The default never
+    /// runs anything here.
+    fn query_each_now(&self, sql: &str, params: &[Value], each: &mut RowFn<'_>) -> Option<Result<()>> {
+        let _ = (sql, params, each);
+        None
+    }
+
     /// Closes the pool: no new connections are handed out.
     fn close(&self);
 }

@@ -67,9 +67,9 @@ impl<T> Warm<T> {
     /// returned connection if it is fresh (older ones go back to the driver's pool).
     /// Without one, the caller takes a connection from the driver's pool while
     /// holding the guard.
-    pub fn checkout(self: &Arc<Self>) -> (Checkout<T>, Option<T>) {
+    pub fn checkout(&self) -> (Checkout<'_, T>, Option<T>) {
         self.checkouts.fetch_add(1, Ordering::SeqCst);
-        let guard = Checkout(Arc::clone(self));
+        let guard = Checkout(self);
         let mut conns = self.conns.lock().unwrap_or_else(PoisonError::into_inner);
         let (conn, since) = match conns.pop() {
             Some(c) => c,
@@ -117,9 +117,9 @@ impl<T> Warm<T> {
 }
 
 /// A checkout under way (see [`Warm::checkout`]).
-pub struct Checkout<T>(Arc<Warm<T>>);
+pub struct Checkout<'a, T>(&'a Warm<T>);
 
-impl<T> Drop for Checkout<T> {
+impl<T> Drop for Checkout<'_, T> {
     fn drop(&mut self) {
         self.0.checkouts.fetch_sub(1, Ordering::SeqCst);
     }

@@ -254,6 +254,14 @@ impl Executor for Db {
     fn try_conn(&self) -> Option<ConnHandle> {
         self.inner.pool.try_acquire().map(ConnHandle::Pooled)
     }
+    fn query_each_now(
+        &self,
+        sql: &str,
+        params: &[ormolu_core::Value],
+        each: &mut ormolu_core::row::RowFn<'_>,
+    ) -> Option<Result<()>> {
+        self.inner.pool.query_each_now(sql, params, each)
+    }
     fn conn_owned(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<ConnHandle>> + Send + 'static>> {
         let pool = self.inner.pool.clone();
         Box::pin(async move { Ok(ConnHandle::Pooled(pool.acquire().await?)) })

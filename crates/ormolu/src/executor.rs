@@ -58,6 +58,13 @@ pub trait Executor: Send + Sync {
         None
     }
 
+    /// [`ormolu_core::driver::Pool::query_each_now`] where the executor takes pooled
+    /// connections (`None`: nothing ran). The default runs nothing here.
+    fn query_each_now(&self, sql: &str, params: &[ormolu_core::Value], each: &mut RowFn<'_>) -> Option<Result<()>> {
+        let _ = (sql, params, each);
+        None
+    }
+
     /// A connection for a background task (streams): the future owns what it needs.
     fn conn_owned(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<ConnHandle>> + Send + 'static>>;
 
@@ -91,6 +98,9 @@ pub async fn fetch(exec: &(impl Executor + ?Sized), sql: &Sql) -> Result<Vec<Row
 /// logging the statement.
 pub async fn fetch_each(exec: &(impl Executor + ?Sized), sql: &Sql, each: &mut RowFn<'_>) -> Result<()> {
     exec.db_inner().log(sql);
+    if let Some(done) = exec.query_each_now(&sql.sql, &sql.params, each) {
+        return done;
+    }
     let mut conn = conn_for(exec).await?;
     conn.query_each(&sql.sql, &sql.params, each).await
 }

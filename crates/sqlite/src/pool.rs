@@ -8,11 +8,12 @@ use deadpool::managed::{PoolError, TimeoutType};
 use deadpool::Runtime;
 use ormolu_core::dialect::{Dialect, Sqlite};
 use ormolu_core::driver::{Connection, Pool, PoolOptions};
+use ormolu_core::row::RowFn;
 use ormolu_core::warm::Warm;
-use ormolu_core::{Error, Result};
+use ormolu_core::{Error, Result, Value};
 
 use crate::conn::{Object, SqliteConnection};
-use crate::gate::Gate;
+use crate::gate::{classify, Gate, Kind};
 use crate::manager::{Manager, OpenConfig};
 use crate::slow::SlowStatements;
 use crate::url::{self, Target};
@@ -148,6 +149,24 @@ impl Pool for SqlitePool {
 
     fn try_acquire(&self) -> Option<Box<dyn Connection>> {
         Some(Box::new(self.try_get()?))
+    }
+
+    /// A read on the warm connection, run inline as [`SqliteConnection`] runs it (no
+    /// write permit needed, not known to be slow), without a connection object or a
+    /// future in between.
+    fn query_each_now(&self, sql: &str, params: &[Value], each: &mut RowFn<'_>) -> Option<Result<()>> {
+        if classify(sql) != Kind::Read || self.slow.is_slow(sql) {
+            return None;
+        }
+        // The checkout is over once the connection is out (see `Warm::put`).
+        let obj = self.warm.checkout().1?;
+        let out = crate::run::query_each(&obj, sql, params, each, &self.slow);
+        // A read leaves no transaction open; were one open, deadpool's recycle
+        // would roll it back.
+        if obj.is_autocommit() {
+            self.warm.put(obj);
+        }
+        Some(out)
     }
 
     fn close(&self) {

@@ -315,3 +315,26 @@ async fn idle_connections_come_back_warm_and_open_transactions_do_not() {
     pool.clone().into_dyn().close();
     assert!(pool.try_acquire().is_none(), "a closed pool keeps nothing warm");
 }
+
+/// `query_each_now` runs a read at once on the warm connection; a write, or a read
+/// with no warm connection free, is left to a checked-out connection (`None`).
+#[tokio::test]
+async fn reads_run_at_once_on_the_warm_connection() {
+    let db = TempDb::new("now");
+    let pool = connect(&db.url(""), PoolOptions::default()).await.unwrap();
+    pool.get().await.unwrap().batch("CREATE TABLE t (a integer); INSERT INTO t VALUES (1), (2);").await.unwrap();
+    let mut seen = Vec::new();
+    let mut each = |row: &mut dyn ormolu_core::row::RawRow| {
+        seen.push(row.value(0)?);
+        Ok(())
+    };
+    let done = pool.query_each_now("SELECT a FROM t ORDER BY a", &[], &mut each);
+    assert!(matches!(done, Some(Ok(()))));
+    let err = pool.query_each_now("SELECT nope FROM t", &[], &mut each).expect("a read runs here");
+    assert!(err.unwrap_err().to_string().contains("nope"));
+    assert!(pool.query_each_now("INSERT INTO t VALUES (3)", &[], &mut each).is_none(), "writes take the gate");
+    let held = pool.try_acquire().expect("the warm connection");
+    assert!(pool.query_each_now("SELECT a FROM t", &[], &mut each).is_none(), "no warm connection free");
+    drop(held);
+    assert_eq!(seen, vec![Value::I64(1), Value::I64(2)]);
+}

@@ -23,6 +23,9 @@ use crate::rows_hint::RowsHint;
 /// The name of the extra column carrying a many-to-many row's owner key.
 const PREFETCH_VAL: &str = "_prefetch_related_val";
 
+/// The key id of a parent whose key is NULL (it gets no rows).
+const NO_KEY: usize = usize::MAX;
+
 /// What every level of one prefetch shares.
 pub(super) struct Ctx<'a, E: ?Sized> {
     pub(super) exec: &'a E,
@@ -94,16 +97,18 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
         }
         let mut ids = KeyIndex::new(span, parents.len());
         let mut keys: Vec<Value> = Vec::with_capacity(parents.len());
-        let mut uses: Vec<usize> = Vec::with_capacity(parents.len());
-        let mut parent_ids: Vec<Option<usize>> = Vec::with_capacity(parents.len());
-        for p in parents.iter() {
+        // One list for two: each parent's key id (`NO_KEY` for a NULL key), then how
+        // many parents hold each key id.
+        let mut work = zeroed(2 * parents.len());
+        let (parent_ids, uses) = work.split_at_mut(parents.len());
+        for (p, pid) in parents.iter().zip(parent_ids.iter_mut()) {
             // Integer keys (the usual case) without a `ValueRef` in between.
             let (key, value) = match p.int_of(key_field) {
                 Some(n) => (Key::Int(n), Value::I64(n)),
                 None => {
                     let k = p.ref_of(key_field);
                     if k.is_null() {
-                        parent_ids.push(None);
+                        *pid = NO_KEY;
                         continue;
                     }
                     (key_of_ref(k.clone()), k.into_value())
@@ -112,11 +117,11 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
             let (id, new) = ids.id_or_insert(key, keys.len());
             if new {
                 keys.push(value);
-                uses.push(0);
             }
             uses[id] += 1;
-            parent_ids.push(Some(id));
+            *pid = id;
         }
+        let uses = &mut uses[..keys.len()];
         let ty = model_type_of(target)?;
         let (mut objs, obj_ids) = fetch_level(ctx, &rel, node.query.map(|q| &**q), ty, keys, &ids).await?;
         // Rows grouped by parent key id (a counting sort: one flat list, no list per
@@ -145,13 +150,12 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
             }
         }
         // Store: each parent's rows, moved on the last use of its key, else copied.
-        for (p, pid) in parents.iter_mut().zip(parent_ids) {
-            let (rows, last) = match pid {
-                Some(id) => {
-                    uses[id] -= 1;
-                    (&order[start[id]..start[id + 1]], uses[id] == 0)
-                }
-                None => (&[][..], true),
+        for (p, &id) in parents.iter_mut().zip(parent_ids.iter()) {
+            let (rows, last) = if id == NO_KEY {
+                (&[][..], true)
+            } else {
+                uses[id] -= 1;
+                (&order[start[id]..start[id + 1]], uses[id] == 0)
             };
             match dest {
                 Some(field) => {
@@ -184,16 +188,12 @@ async fn fetch_level<E: Executor + ?Sized>(
     // Compiled before the first one runs: no query is kept across the awaits, so
     // this future (boxed once per level) stays small.
     let batches = plan_batches(ctx, rel, base, keys)?;
-    if !batches.is_empty() {
-        // At least one row per key is the usual case (a first guess; the lists grow).
-        objs.reserve(n);
-        groups.reserve(n);
-    }
-    for batch in batches {
+    for (i, batch) in batches.into_iter().enumerate() {
         let Batch { plan, extra_at, types } = &batch;
-        // Room for as many rows as this statement returned last time.
+        // Room for as many rows as this statement returned last time, and for the
+        // first batch at least one row per key (the usual case): one reservation.
         let hint = RowsHint::of(&plan.sql.sql);
-        let (guess, before) = (hint.guess(), groups.len());
+        let (guess, before) = (if i == 0 { hint.guess().max(n) } else { hint.guess() }, groups.len());
         objs.reserve(guess);
         groups.reserve(guess);
         fetch_each(ctx.exec, &plan.sql, &mut |row| {
@@ -305,11 +305,13 @@ fn plan_batches<E: Executor + ?Sized>(
             std::mem::replace(&mut rest, tail)
         };
         let lookup = if i == last { lookup.take() } else { lookup.clone() };
+        // A condition on the level's own key column joins nothing: it needs no
+        // `filter()` call of its own (`QNode::Call`), which the many-to-many one,
+        // through the join table, has.
         let cond = match lookup.unwrap_or_default() {
             Cow::Borrowed(path) => QNode::lookup_static(path, Rhs::List(chunk)),
-            Cow::Owned(path) => QNode::lookup(path, Rhs::List(chunk)),
-        }
-        .call();
+            Cow::Owned(path) => QNode::lookup(path, Rhs::List(chunk)).call(),
+        };
         let (plan, extra_at) = match &extra {
             // The queryset's query with the keys ANDed, compiled without copying it
             // when its shape is cached.
