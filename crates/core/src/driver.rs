@@ -126,6 +126,14 @@ pub trait Connection: Send {
     }
 }
 
+/// What [`Pool::query_each_now`] did with a statement.
+pub enum RunNow<'a> {
+    /// It ran to the end, inline.
+    Done(Result<()>),
+    /// It runs in this future, which holds the connection.
+    Running(BoxFuture<'a, Result<()>>),
+}
+
 /// A pool of connections to one database.
 #[async_trait]
 pub trait Pool: Send + Sync {
@@ -143,12 +151,13 @@ pub trait Pool: Send + Sync {
         None
     }
 
-    /// [`Connection::query_each`] run at once, without a future, on a connection free
-    /// right now — where the backend does such work inline (SQLite: a read on a warm
-    /// connection, unless known to be slow). `None`: nothing ran; take a connection
-    /// ([`Pool::try_acquire`], [`Pool::acquire`]) and run it there. The default never
-    /// runs anything here.
-    fn query_each_now(&self, sql: &str, params: &[Value], each: &mut RowFn<'_>) -> Option<Result<()>> {
+    /// [`Connection::query_each`] on a connection free right now, without a
+    /// connection object in between: run to the end at once where the backend does
+    /// such work inline (SQLite: a read, unless known to be slow), else in one future
+    /// that holds the connection (the servers). `None`: nothing ran (no connection is
+    /// free right now); take one ([`Pool::acquire`]) and run it there. The default
+    /// runs nothing here.
+    fn query_each_now<'a>(&'a self, sql: &'a str, params: &'a [Value], each: &'a mut RowFn<'_>) -> Option<RunNow<'a>> {
         let _ = (sql, params, each);
         None
     }

@@ -117,6 +117,17 @@ impl MySqlConnection {
 
     /// Calls `each` with every row of a query. Always prepared (cached): the binary
     /// protocol sends integers as integers, and a repeated query is parsed once.
+    /// [`Connection::query_each`] in a future that owns the connection (it goes back
+    /// when the future ends or is dropped).
+    pub(crate) fn into_query_each<'a>(
+        mut self,
+        sql: &'a str,
+        params: &'a [Value],
+        each: &'a mut RowFn<'_>,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move { self.query_each_my(sql, Args::Values(params), each).await })
+    }
+
     async fn query_each_my(&mut self, sql: &str, args: Args<'_>, each: &mut RowFn<'_>) -> Result<()> {
         let params = args.convert(self.dialect)?;
         tracing::debug!(target: "ormolu::sql", sql, params = params.len(), "query");
@@ -367,5 +378,7 @@ mod tests {
         let mut each = |_: &mut dyn ormolu_core::row::RawRow| Ok(());
         let n = size_of_val(&*c.query_each("SELECT 1", &[], &mut each));
         assert!(n <= 1032, "MySqlConnection::query_each's future is {n} bytes");
+        let m = size_of_val(&*c.into_query_each("SELECT 1", &[], &mut each));
+        assert!(m <= 1032, "MySqlConnection::into_query_each's future is {m} bytes");
     }
 }

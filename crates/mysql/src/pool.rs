@@ -6,8 +6,9 @@ use async_trait::async_trait;
 use mysql_async::prelude::Queryable;
 use mysql_async::{Opts, OptsBuilder, PoolConstraints};
 use ormolu_core::dialect::{Dialect, MariaDb, MySql};
-use ormolu_core::driver::{Connection, Pool, PoolOptions};
-use ormolu_core::{Error, Result};
+use ormolu_core::driver::{Connection, Pool, PoolOptions, RunNow};
+use ormolu_core::row::RowFn;
+use ormolu_core::{Error, Result, Value};
 
 use crate::conn::MySqlConnection;
 use crate::error_map::{map_connect_error, map_error};
@@ -134,6 +135,16 @@ impl MySqlPool {
         }
     }
 
+    /// The connection given back last, when it is still warm (see `crate::hot`).
+    fn try_get(&self) -> Option<MySqlConnection> {
+        if self.hot.is_closed() {
+            return None;
+        }
+        let kept = self.hot.checkout().1?;
+        let cached = self.opts.statement_cache_capacity > 0;
+        Some(MySqlConnection::new(Lease::new(kept, Arc::clone(&self.hot)), self.dialect, cached))
+    }
+
     /// The pool settings in force (after the URL's overrides).
     pub fn options(&self) -> &PoolOptions {
         &self.opts
@@ -168,15 +179,12 @@ impl Pool for MySqlPool {
 
     /// The connection given back last, when it is still warm (see `crate::hot`).
     fn try_acquire(&self) -> Option<Box<dyn Connection>> {
-        if self.hot.is_closed() {
-            return None;
-        }
-        let (_checkout, kept) = match self.hot.checkout() {
-            (guard, Some(kept)) => (guard, kept),
-            (_, None) => return None,
-        };
-        let cached = self.opts.statement_cache_capacity > 0;
-        Some(Box::new(MySqlConnection::new(Lease::new(kept, Arc::clone(&self.hot)), self.dialect, cached)))
+        Some(Box::new(self.try_get()?))
+    }
+
+    /// The read on the warm connection, in one future that holds it.
+    fn query_each_now<'a>(&'a self, sql: &'a str, params: &'a [Value], each: &'a mut RowFn<'_>) -> Option<RunNow<'a>> {
+        Some(RunNow::Running(self.try_get()?.into_query_each(sql, params, each)))
     }
 
     /// Refuses new connections at once; the open ones are closed in the background

@@ -254,12 +254,12 @@ impl Executor for Db {
     fn try_conn(&self) -> Option<ConnHandle> {
         self.inner.pool.try_acquire().map(ConnHandle::Pooled)
     }
-    fn query_each_now(
-        &self,
-        sql: &str,
-        params: &[ormolu_core::Value],
-        each: &mut ormolu_core::row::RowFn<'_>,
-    ) -> Option<Result<()>> {
+    fn query_each_now<'a>(
+        &'a self,
+        sql: &'a str,
+        params: &'a [ormolu_core::Value],
+        each: &'a mut ormolu_core::row::RowFn<'_>,
+    ) -> Option<ormolu_core::driver::RunNow<'a>> {
         self.inner.pool.query_each_now(sql, params, each)
     }
     fn conn_owned(&self) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<ConnHandle>> + Send + 'static>> {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use ormolu_core::compiler::Sql;
 use ormolu_core::dialect::Dialect;
-use ormolu_core::driver::{Connection, ExecResult, Row};
+use ormolu_core::driver::{Connection, ExecResult, Row, RunNow};
 use ormolu_core::row::{RowFn, ValueRef};
 use ormolu_core::Result;
 use tokio::sync::OwnedMutexGuard;
@@ -60,7 +60,12 @@ pub trait Executor: Send + Sync {
 
     /// [`ormolu_core::driver::Pool::query_each_now`] where the executor takes pooled
     /// connections (`None`: nothing ran). The default runs nothing here.
-    fn query_each_now(&self, sql: &str, params: &[ormolu_core::Value], each: &mut RowFn<'_>) -> Option<Result<()>> {
+    fn query_each_now<'a>(
+        &'a self,
+        sql: &'a str,
+        params: &'a [ormolu_core::Value],
+        each: &'a mut RowFn<'_>,
+    ) -> Option<RunNow<'a>> {
         let _ = (sql, params, each);
         None
     }
@@ -98,8 +103,10 @@ pub async fn fetch(exec: &(impl Executor + ?Sized), sql: &Sql) -> Result<Vec<Row
 /// logging the statement.
 pub async fn fetch_each(exec: &(impl Executor + ?Sized), sql: &Sql, each: &mut RowFn<'_>) -> Result<()> {
     exec.db_inner().log(sql);
-    if let Some(done) = exec.query_each_now(&sql.sql, &sql.params, each) {
-        return done;
+    match exec.query_each_now(&sql.sql, &sql.params, each) {
+        Some(RunNow::Done(out)) => return out,
+        Some(RunNow::Running(run)) => return run.await,
+        None => {}
     }
     let mut conn = conn_for(exec).await?;
     conn.query_each(&sql.sql, &sql.params, each).await

@@ -91,6 +91,18 @@ impl PgConnection {
         &self.client
     }
 
+    /// [`Connection::query_each`] in a future that owns the connection (it goes back
+    /// when the future ends or is dropped).
+    pub(crate) fn into_query_each<'a>(
+        mut self,
+        sql: &'a str,
+        params: &'a [Value],
+        each: &'a mut RowFn<'_>,
+    ) -> BoxFuture<'a, Result<()>> {
+        let capacity = self.cache_capacity;
+        Box::pin(async move { each_row(self.parts(), capacity, sql, params, each).await })
+    }
+
     /// The client and the statements kept for it, borrowed apart.
     fn parts(&mut self) -> (&ClientWrapper, &mut KeptStatements<Prepared>) {
         let kept = &mut **self.client;
@@ -347,5 +359,7 @@ mod tests {
         let n = size_of_val(&*c.query_each("SELECT 1", &[], &mut each));
         let m = size_of_val(&*c.execute("SELECT 1", &[]));
         assert!(n <= 1032 && m <= 1032, "PgConnection's query_each future is {n} bytes, execute's {m}");
+        let o = size_of_val(&*c.into_query_each("SELECT 1", &[], &mut each));
+        assert!(o <= 1032, "PgConnection::into_query_each's future is {o} bytes");
     }
 }

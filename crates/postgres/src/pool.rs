@@ -11,9 +11,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, PoolError, QueueMode, RecyclingMethod, Runtime};
 use ormolu_core::dialect::{Dialect, Postgres};
-use ormolu_core::driver::{Connection, Pool, PoolOptions};
+use ormolu_core::driver::{Connection, Pool, PoolOptions, RunNow};
+use ormolu_core::row::RowFn;
 use ormolu_core::warm::{Lease, Warm};
-use ormolu_core::{Error, Result};
+use ormolu_core::{Error, Result, Value};
 use tokio_postgres::config::Host;
 use tokio_postgres::NoTls;
 
@@ -117,6 +118,11 @@ impl Pool for PgPool {
 
     fn try_acquire(&self) -> Option<Box<dyn Connection>> {
         Some(Box::new(self.try_get()?))
+    }
+
+    /// The read on the warm connection, in one future that holds it.
+    fn query_each_now<'a>(&'a self, sql: &'a str, params: &'a [Value], each: &'a mut RowFn<'_>) -> Option<RunNow<'a>> {
+        Some(RunNow::Running(self.try_get()?.into_query_each(sql, params, each)))
     }
 
     fn close(&self) {

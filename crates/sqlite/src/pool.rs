@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use deadpool::managed::{PoolError, TimeoutType};
 use deadpool::Runtime;
 use ormolu_core::dialect::{Dialect, Sqlite};
-use ormolu_core::driver::{Connection, Pool, PoolOptions};
+use ormolu_core::driver::{Connection, Pool, PoolOptions, RunNow};
 use ormolu_core::row::RowFn;
 use ormolu_core::warm::Warm;
 use ormolu_core::{Error, Result, Value};
@@ -154,7 +154,7 @@ impl Pool for SqlitePool {
     /// A read on the warm connection, run inline as [`SqliteConnection`] runs it (no
     /// write permit needed, not known to be slow), without a connection object or a
     /// future in between.
-    fn query_each_now(&self, sql: &str, params: &[Value], each: &mut RowFn<'_>) -> Option<Result<()>> {
+    fn query_each_now<'a>(&'a self, sql: &'a str, params: &'a [Value], each: &'a mut RowFn<'_>) -> Option<RunNow<'a>> {
         if classify(sql) != Kind::Read || self.slow.is_slow(sql) {
             return None;
         }
@@ -166,7 +166,7 @@ impl Pool for SqlitePool {
         if obj.is_autocommit() {
             self.warm.put(obj);
         }
-        Some(out)
+        Some(RunNow::Done(out))
     }
 
     fn close(&self) {

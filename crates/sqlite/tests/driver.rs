@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc};
-use ormolu_core::driver::{Connection, Pool, PoolOptions};
+use ormolu_core::driver::{Connection, Pool, PoolOptions, RunNow};
 use ormolu_core::error::IntegrityKind;
 use ormolu_core::{Error, FromValue, Value};
 use ormolu_sqlite::{connect, SqliteConnection};
@@ -328,13 +328,17 @@ async fn reads_run_at_once_on_the_warm_connection() {
         seen.push(row.value(0)?);
         Ok(())
     };
-    let done = pool.query_each_now("SELECT a FROM t ORDER BY a", &[], &mut each);
-    assert!(matches!(done, Some(Ok(()))));
-    let err = pool.query_each_now("SELECT nope FROM t", &[], &mut each).expect("a read runs here");
-    assert!(err.unwrap_err().to_string().contains("nope"));
-    assert!(pool.query_each_now("INSERT INTO t VALUES (3)", &[], &mut each).is_none(), "writes take the gate");
+    let done = matches!(pool.query_each_now("SELECT a FROM t ORDER BY a", &[], &mut each), Some(RunNow::Done(Ok(()))));
+    assert!(done, "a read runs to the end at once");
+    match pool.query_each_now("SELECT nope FROM t", &[], &mut each) {
+        Some(RunNow::Done(Err(e))) => assert!(e.to_string().contains("nope"), "{e}"),
+        _ => panic!("a read runs here, its error with it"),
+    }
+    let none = pool.query_each_now("INSERT INTO t VALUES (3)", &[], &mut each).is_none();
+    assert!(none, "writes take the gate");
     let held = pool.try_acquire().expect("the warm connection");
-    assert!(pool.query_each_now("SELECT a FROM t", &[], &mut each).is_none(), "no warm connection free");
-    drop(held);
+    let none = pool.query_each_now("SELECT a FROM t", &[], &mut each).is_none();
+    assert!(none, "no warm connection free");
+    drop((held, each));
     assert_eq!(seen, vec![Value::I64(1), Value::I64(2)]);
 }
