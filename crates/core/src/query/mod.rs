@@ -152,9 +152,18 @@ fn clone_list<T: Clone>(v: &[T]) -> Vec<T> {
 
 impl Clone for Query {
     fn clone(&self) -> Self {
+        self.with_filter(self.filter.clone())
+    }
+}
+
+impl Query {
+    /// A copy of this query with `filter` as its condition (the old one is not copied:
+    /// `filter()` builds the new condition at its final size, instead of copying the
+    /// old list and growing it).
+    pub fn with_filter(&self, filter: QNode) -> Query {
         Query {
             model: self.model,
-            filter: self.filter.clone(),
+            filter,
             order_by: self.order_by.as_deref().map(clone_list),
             reversed: self.reversed,
             limit: self.limit,

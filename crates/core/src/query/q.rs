@@ -115,6 +115,37 @@ impl QNode {
         }
     }
 
+    /// `self AND other` as [`QNode::and`] does it, leaving `self` as it is: the list
+    /// is made at its final size (no copy of `self` grown by one).
+    ///
+    /// ```
+    /// use ormolu_core::query::{QNode, Rhs};
+    ///
+    /// let one = QNode::lookup("a", Rhs::Value(1.into())).call();
+    /// let two = one.and_cloned(QNode::lookup("b", Rhs::Value(2.into())).call());
+    /// assert_eq!(two, one.clone().and(QNode::lookup("b", Rhs::Value(2.into())).call()));
+    /// assert!(matches!(&two, QNode::And(v) if v.len() == 2 && v.capacity() == 2));
+    /// ```
+    pub fn and_cloned(&self, other: QNode) -> QNode {
+        match (self, other) {
+            (a, b) if b.is_empty() => a.clone(),
+            (a, b) if a.is_empty() => b,
+            (QNode::And(a), QNode::And(b)) => {
+                let mut v = Vec::with_capacity(a.len() + b.len());
+                v.extend(a.iter().cloned());
+                v.extend(b);
+                QNode::And(v)
+            }
+            (QNode::And(a), b) => {
+                let mut v = Vec::with_capacity(a.len() + 1);
+                v.extend(a.iter().cloned());
+                v.push(b);
+                QNode::And(v)
+            }
+            (a, b) => QNode::And(vec![a.clone(), b]),
+        }
+    }
+
     /// `self OR other`, flattening nested ORs.
     pub fn or(self, other: QNode) -> QNode {
         match (self, other) {

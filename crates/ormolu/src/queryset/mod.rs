@@ -78,6 +78,13 @@ impl<M: Model> QuerySet<M> {
         QuerySet { query, prefetch: self.prefetch.clone(), _m: PhantomData }
     }
 
+    /// A copy with `node` ANDed to its condition (`filter()`, `exclude()`): the query is
+    /// copied without its old condition, which is copied once into the new one.
+    fn with_condition(&self, node: QNode) -> Self {
+        let query = Arc::new(self.query.with_filter(self.query.filter.and_cloned(node)));
+        QuerySet { query, prefetch: self.prefetch.clone(), _m: PhantomData }
+    }
+
     /// [`QuerySet::with`] on an owned QuerySet: the query is changed in place when no
     /// other QuerySet shares it (internal chains such as `get_pk` → `get` copy the
     /// query once, not at every step).
@@ -97,15 +104,13 @@ impl<M: Model> QuerySet<M> {
     /// of ONE call must hold for the same related row, while each further call may match
     /// a different one, as in Django: `filter(q!(a, b))` ≠ `filter(q!(a)).filter(q!(b))`.
     pub fn filter(&self, q: impl IntoQ<M>) -> Self {
-        let node = q.into_q().into_node().call();
-        self.with(|query| query.filter = std::mem::take(&mut query.filter).and(node))
+        self.with_condition(q.into_q().into_node().call())
     }
 
     /// Rows NOT matching the condition (NULL-safe, as Django: `exclude(age__gt=30)` keeps NULL ages).
     /// Across a multi-valued relation it excludes the rows with ANY related row matching.
     pub fn exclude(&self, q: impl IntoQ<M>) -> Self {
-        let node = q.into_q().into_node().negate().call();
-        self.with(|query| query.filter = std::mem::take(&mut query.filter).and(node))
+        self.with_condition(q.into_q().into_node().negate().call())
     }
 
     /// Orders by these keys (`"-pub_date"`, `"pk"`, `"blog__name"`, or [`OrderBy`] values),
