@@ -115,8 +115,6 @@ impl MySqlConnection {
         Ok(done)
     }
 
-    /// Calls `each` with every row of a query. Always prepared (cached): the binary
-    /// protocol sends integers as integers, and a repeated query is parsed once.
     /// [`Connection::query_each`] in a future that owns the connection (it goes back
     /// when the future ends or is dropped).
     pub(crate) fn into_query_each<'a>(
@@ -128,6 +126,8 @@ impl MySqlConnection {
         Box::pin(async move { self.query_each_my(sql, Args::Values(params), each).await })
     }
 
+    /// Calls `each` with every row of a query. Always prepared (cached): the binary
+    /// protocol sends integers as integers, and a repeated query is parsed once.
     async fn query_each_my(&mut self, sql: &str, args: Args<'_>, each: &mut RowFn<'_>) -> Result<()> {
         let params = args.convert(self.dialect)?;
         tracing::debug!(target: "ormolu::sql", sql, params = params.len(), "query");
