@@ -128,7 +128,7 @@ fn arrays_in_values_annotations_ordering_and_updates() {
     let mut annotated = Query::new(post());
     annotated.add_annotation("n".into(), Expr::Col("scores__len".into()), true);
     annotated.filter = QNode::lookup("n__gte", 1).call();
-    annotated.order_by = Some(vec![OrderBy::parse("-n"), OrderBy::parse("tags__0")]);
+    annotated.order_by = Some(vec![OrderBy::parse("-n"), OrderBy::parse("tags__0")].into());
     let mut out = render(&[
         ("values of an array, its length and an element", values),
         ("annotate len, filter, order", annotated),

@@ -115,7 +115,8 @@ fn or_xor_and_f_expressions() {
 #[test]
 fn span_join_order_slice_and_only() {
     let mut q = q_filter(QNode::lookup("blog__name__icontains", "beatles").or(QNode::lookup("blog__id", 3)));
-    q.order_by = Some(vec![OrderBy::parse("blog"), OrderBy::parse("-pub_date"), OrderBy::parse("age").nulls_last()]);
+    q.order_by =
+        Some(vec![OrderBy::parse("blog"), OrderBy::parse("-pub_date"), OrderBy::parse("age").nulls_last()].into());
     q.loading = Loading::Only(vec!["headline".into()]);
     q.slice(5, Some(15));
     insta::assert_snapshot!(select(&q));
@@ -126,7 +127,7 @@ fn values_distinct_and_for_update() {
     let mut q = Query::new(entry());
     q.select = Select::Values(vec!["pub_date__year".into(), "blog__name".into()]);
     q.distinct = true;
-    q.order_by = Some(vec![OrderBy::parse("blog__name")]);
+    q.order_by = Some(vec![OrderBy::parse("blog__name")].into());
     q.for_update = Some(ForUpdate { skip_locked: true, ..Default::default() });
     insta::assert_snapshot!(select(&q));
 }

@@ -90,7 +90,7 @@ fn values(mut q: Query, names: &[&str]) -> Query {
 }
 
 fn ordered(mut q: Query, keys: Vec<OrderBy>) -> Query {
-    q.order_by = Some(keys);
+    q.order_by = Some(keys.into());
     q
 }
 
@@ -328,10 +328,10 @@ fn set_operations_and_dates() {
         q
     };
     let mut union = combined(SetOp::Union, true);
-    union.order_by = Some(vec![OrderBy::parse("-id")]);
+    union.order_by = Some(vec![OrderBy::parse("-id")].into());
     union.limit = Some(5);
     let mut ordered_member = a.clone();
-    ordered_member.order_by = Some(vec![OrderBy::parse("total")]);
+    ordered_member.order_by = Some(vec![OrderBy::parse("total")].into());
     ordered_member.limit = Some(2);
     let mut member = combined(SetOp::Union, false);
     member.combinator =
@@ -377,7 +377,7 @@ fn json_keys_and_lookups() {
         cases.push((path, q));
     }
     let mut v = values(Query::new(order()), &["id", "data__source__lang"]);
-    v.order_by = Some(vec![OrderBy::parse("-data__rating")]);
+    v.order_by = Some(vec![OrderBy::parse("-data__rating")].into());
     cases.push(("values and order_by a key", v));
     insta::assert_snapshot!(render(&cases));
 }

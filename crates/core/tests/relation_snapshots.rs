@@ -181,7 +181,7 @@ fn many_to_many_span() {
     let mut values = Query::new(entry());
     values.select = Select::Values(vec!["id".into(), "authors".into()]);
     let mut tags = filtered(article(), vec![lk("pk__lte", 6)]);
-    tags.order_by = Some(vec![OrderBy::parse("tags"), OrderBy::parse("pk")]);
+    tags.order_by = Some(vec![OrderBy::parse("tags"), OrderBy::parse("pk")].into());
     tags.select = Select::Values(vec!["pk".into(), "tags__name".into()]);
     insta::assert_snapshot!(render(&[
         ("forward", filtered(entry(), vec![lk("authors__name__icontains", "smith")])),
@@ -222,7 +222,7 @@ fn left_or_inner_joins() {
     let mut values = Query::new(blog());
     values.select = Select::Values(vec!["name".into(), "entries__headline".into()]);
     let mut ordered = Query::new(article());
-    ordered.order_by = Some(vec![OrderBy::parse("author__name")]);
+    ordered.order_by = Some(vec![OrderBy::parse("author__name")].into());
     let exclude_nullable = filtered(article(), vec![lk("author__name", "x").negate()]);
     insta::assert_snapshot!(render(&[
         ("required forward key: INNER", filtered(entry(), vec![lk("blog__name", "x")])),
@@ -286,7 +286,7 @@ fn related(model: &'static ModelMeta, paths: &[&str]) -> Query {
 fn select_related_joins() {
     let mut only = related(entry(), &["blog"]);
     only.loading = ormolu_core::query::Loading::Only(vec!["headline".into(), "blog__name".into()]);
-    only.order_by = Some(vec![OrderBy::parse("pk")]);
+    only.order_by = Some(vec![OrderBy::parse("pk")].into());
     only.slice(0, Some(3));
     let mut defer = related(comment(), &["article__author"]);
     defer.loading = ormolu_core::query::Loading::Defer(vec!["body".into(), "article__title".into()]);

@@ -44,7 +44,7 @@ fn queries(n: i64) -> Vec<Query> {
     call(&mut q, QNode::lookup("headline", text("a")));
     call(&mut q, QNode::lookup("headline__startswith", text(if n % 2 == 0 { "50%_\\" } else { "x" })));
     call(&mut q, QNode::lookup("id__gt", n));
-    q.order_by = Some(vec![OrderBy::parse("-id")]);
+    q.order_by = Some(vec![OrderBy::parse("-id")].into());
     q.slice(0, Some(10));
     out.push(q);
 
@@ -55,7 +55,7 @@ fn queries(n: i64) -> Vec<Query> {
     call(&mut q, QNode::lookup("rating__isnull", n % 2 == 0).negate());
     call(&mut q, QNode::lookup("blog__name__iendswith", text("_")));
     call(&mut q, QNode::lookup("pub_date__year__gte", 2000 + n));
-    q.order_by = Some(vec![OrderBy::parse("blog"), OrderBy::parse("rating").nulls_last()]);
+    q.order_by = Some(vec![OrderBy::parse("blog"), OrderBy::parse("rating").nulls_last()].into());
     q.slice(n as u64 % 3, None);
     out.push(q);
 
@@ -70,7 +70,7 @@ fn queries(n: i64) -> Vec<Query> {
     let mut q = Query::new(entry());
     call(&mut q, QNode::lookup("blog__name__startswith", text("b")));
     q.select = Select::Values(vec!["id".into(), "headline".into(), "blog__name".into()]);
-    q.order_by = Some(vec![OrderBy::parse("blog__name"), OrderBy::parse("-id")]);
+    q.order_by = Some(vec![OrderBy::parse("blog__name"), OrderBy::parse("-id")].into());
     out.push(q);
 
     // `in` lists: by length and element types, NULLs left out of the SQL.
@@ -83,7 +83,7 @@ fn queries(n: i64) -> Vec<Query> {
     keys[(n % 20) as usize] = Value::Null;
     call(&mut q, QNode::lookup("blog__in", Rhs::List(keys)));
     call(&mut q, QNode::lookup("headline__in", Rhs::List((0..17).map(|i| text(&format!("h{i}-"))).collect())));
-    q.order_by = Some(vec![OrderBy::parse("id")]);
+    q.order_by = Some(vec![OrderBy::parse("id")].into());
     out.push(q);
     // Empty and all-NULL lists match nothing; mixed types stay lists.
     let mut q = Query::new(entry());

@@ -398,7 +398,7 @@ impl Compiler<'_> {
         } else {
             let mut inner = q.clone();
             if !inner.is_sliced() {
-                inner.order_by = Some(Vec::new());
+                inner.order_by = Some(crate::query::Query::no_ordering());
                 inner.reversed = false;
             }
             inner.for_update = None;

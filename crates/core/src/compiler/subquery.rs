@@ -113,7 +113,7 @@ impl Compiler<'_> {
             }
         }
         if !q2.is_sliced() {
-            q2.order_by = Some(Vec::new());
+            q2.order_by = Some(Query::no_ordering());
             q2.reversed = false;
         }
         Ok(self.nested(&q2, |c| c.select_body())?.sql)

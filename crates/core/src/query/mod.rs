@@ -24,6 +24,7 @@ pub use search::{Search, SearchKind};
 pub use window::{Frame, FrameKind, Window};
 
 use std::borrow::Cow;
+use std::sync::{Arc, LazyLock};
 
 use crate::meta::ModelMeta;
 
@@ -101,8 +102,9 @@ pub struct Query {
     /// (a tree without `Call` nodes is one call). The calls matter for multi-valued
     /// relations: each call joins them anew.
     pub filter: QNode,
-    /// Explicit ordering; `None` means the model's default ordering.
-    pub order_by: Option<Vec<OrderBy>>,
+    /// Explicit ordering; `None` means the model's default ordering. Shared: a copy of
+    /// the query (every chained `QuerySet` call makes one) shares the keys.
+    pub order_by: Option<Arc<[OrderBy]>>,
     /// Whether the ordering is reversed (`reverse()`).
     pub reversed: bool,
     /// `LIMIT`.
@@ -164,7 +166,7 @@ impl Query {
         Query {
             model: self.model,
             filter,
-            order_by: self.order_by.as_deref().map(clone_list),
+            order_by: self.order_by.clone(),
             reversed: self.reversed,
             limit: self.limit,
             offset: self.offset,
@@ -314,6 +316,13 @@ impl Query {
         self.limit = new_limit;
     }
 
+    /// An explicit empty ordering (no `ORDER BY`, not even the model's default), shared:
+    /// setting it allocates nothing.
+    pub fn no_ordering() -> Arc<[OrderBy]> {
+        static EMPTY: LazyLock<Arc<[OrderBy]>> = LazyLock::new(|| Arc::from([]));
+        Arc::clone(&EMPTY)
+    }
+
     /// Whether the query has an ordering (explicit or the model's default).
     pub fn is_ordered(&self) -> bool {
         match &self.order_by {
@@ -333,7 +342,7 @@ impl Query {
     /// The ordering in force (explicit, else the model default), reversal applied.
     pub fn effective_ordering(&self) -> Vec<OrderBy> {
         let base: Vec<OrderBy> = match &self.order_by {
-            Some(v) => v.clone(),
+            Some(v) => v.to_vec(),
             None => self.model.ordering.iter().map(|s| OrderBy::parse(s)).collect(),
         };
         if self.reversed {

@@ -181,7 +181,7 @@ impl Collector<'_> {
                     }
                     let mut q = Query::new(child);
                     q.filter = filter;
-                    q.order_by = Some(Vec::new());
+                    q.order_by = Some(Query::no_ordering());
                     let sub = self.fetch_rows(q).await?;
                     if sub.is_empty() {
                         continue;
@@ -275,7 +275,7 @@ impl Collector<'_> {
                 for f in &fast {
                     let mut q = Query::new(r.rel.model);
                     q.filter = pk_in(r.rel.model, chunk.clone()).and(f.clone());
-                    q.order_by = Some(Vec::new());
+                    q.order_by = Some(Query::no_ordering());
                     q.select = Select::Values(vec![r.rel.model.pk_field().name.to_string()]);
                     let plan = Compiler::new(self.exec.dialect(), &q).select()?;
                     for row in fetch(self.exec, &plan.sql).await? {

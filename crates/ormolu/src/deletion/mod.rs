@@ -110,7 +110,7 @@ pub(crate) async fn delete<E: Executor + ?Sized>(exec: &E, start: Start, batch: 
                     q
                 }
             };
-            q.order_by = Some(Vec::new());
+            q.order_by = Some(Query::no_ordering());
             q.for_update = None;
             let sql = Compiler::new(exec.dialect(), &q).delete()?;
             let mut out = DeleteResult::default();
@@ -148,7 +148,7 @@ async fn collect_and_delete(tx: &Transaction, start: Start, batch: Option<usize>
         Start::Rows(m, rows) => (m, rows),
         Start::Query(mut q) => {
             let m = q.model;
-            q.order_by = Some(Vec::new());
+            q.order_by = Some(Query::no_ordering());
             q.reversed = false;
             q.distinct = false;
             q.for_update = None;

@@ -116,7 +116,7 @@ impl<M: Model> QuerySet<M> {
     /// Orders by these keys (`"-pub_date"`, `"pk"`, `"blog__name"`, or [`OrderBy`] values),
     /// replacing any earlier ordering. An empty list clears the ordering, default included.
     pub fn order_by<O: Into<OrderBy>>(&self, keys: impl IntoIterator<Item = O>) -> Self {
-        let keys: Vec<OrderBy> = keys.into_iter().map(Into::into).collect();
+        let keys: Arc<[OrderBy]> = keys.into_iter().map(Into::into).collect();
         self.with(|q| {
             q.order_by = Some(keys);
             q.reversed = false;
@@ -366,7 +366,7 @@ impl Shared {
     fn new(meta: &'static ormolu_core::meta::ModelMeta) -> Self {
         let all = Query::new(meta);
         let mut get_base = all.clone();
-        get_base.order_by = Some(Vec::new());
+        get_base.order_by = Some(Query::no_ordering());
         get_base.slice(0, Some(read::MAX_GET_RESULTS));
         Shared { all: Arc::new(all), get_base: Arc::new(get_base), get_plans: Vec::new() }
     }

@@ -107,7 +107,7 @@ impl<M: Model> QuerySet<M> {
             self
         } else {
             self.map(|q| {
-                q.order_by = Some(Vec::new());
+                q.order_by = Some(ormolu_core::query::Query::no_ordering());
                 q.reversed = false;
                 q.slice(0, Some(MAX_GET_RESULTS));
             })

@@ -28,7 +28,7 @@ impl Compiler<'_> {
             }
             if m.order_by.is_none() {
                 // The model's default ordering does not apply to a member.
-                m.order_by = Some(Vec::new());
+                m.order_by = Some(crate::query::Query::no_ordering());
             }
             let ordered = m.order_by.as_ref().is_some_and(|v| !v.is_empty());
             if !compound_ok && (ordered || m.is_sliced()) {
@@ -50,7 +50,7 @@ impl Compiler<'_> {
         };
         let mut sql = parts.join(op);
         // ORDER BY names a column of the result by position.
-        let ordering = q.order_by.clone().unwrap_or_default();
+        let ordering = q.order_by.as_deref().map(<[OrderBy]>::to_vec).unwrap_or_default();
         let ordering: Vec<OrderBy> =
             if q.reversed { ordering.iter().map(OrderBy::reversed).collect() } else { ordering };
         let mut keys = Vec::new();
