@@ -157,10 +157,18 @@ impl Drop for SqliteConnection {
     /// inline, so a dropped call never leaves one half-run.
     fn drop(&mut self) {
         if let Some(obj) = self.obj.take() {
-            if self.permit.is_none() && self.pending.is_none() && obj.is_autocommit() {
-                self.warm.put(obj);
+            if self.permit.is_none() && self.pending.is_none() {
+                give_back(&self.warm, obj);
             }
         }
+    }
+}
+
+/// Gives a connection back: to the warm slot when no transaction is left open on it,
+/// else (dropped) to deadpool, whose recycle rolls the transaction back.
+pub(crate) fn give_back(warm: &Warm<Object>, obj: Object) {
+    if obj.is_autocommit() {
+        warm.put(obj);
     }
 }
 

@@ -161,11 +161,7 @@ impl Pool for SqlitePool {
         // The checkout is over once the connection is out (see `Warm::put`).
         let obj = self.warm.checkout().1?;
         let out = crate::run::query_each(&obj, sql, params, each, &self.slow);
-        // A read leaves no transaction open; were one open, deadpool's recycle
-        // would roll it back.
-        if obj.is_autocommit() {
-            self.warm.put(obj);
-        }
+        crate::conn::give_back(&self.warm, obj);
         Some(RunNow::Done(out))
     }
 
