@@ -246,15 +246,9 @@ fn bits(v: My) -> Result<Value> {
     }
 }
 
-#[cfg(feature = "json")]
+/// A `JSON` cell: `Value::Json` when ormolu-core has its `json` feature, else text.
 fn json(v: My) -> Result<Value> {
-    let b = bytes(v);
-    serde_json::from_slice(&b).map(Value::Json).map_err(|e| Error::Decode(format!("bad JSON from server: {e}")))
-}
-
-#[cfg(not(feature = "json"))]
-fn json(v: My) -> Result<Value> {
-    text(bytes(v)).map(Value::Text)
+    Value::from_json_bytes(&bytes(v)).map_err(|e| Error::Decode(format!("from the server: {e}")))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use mysql_async::{Params, Value as My};
 use ormolu_core::row::ValueRef;
+use ormolu_core::value::UuidText;
 use ormolu_core::{Error, Result, Value};
 
 /// Converts the parameters of one statement.
@@ -62,11 +63,14 @@ pub(crate) fn to_mysql(value: &Value) -> Result<My> {
             d.num_microseconds()
                 .ok_or_else(|| Error::Usage(format!("duration {d} is too long to store as microseconds")))?,
         ),
-        #[cfg(feature = "uuid")]
-        Value::Uuid(u) => My::Bytes(u.simple().to_string().into_bytes()),
-        #[cfg(feature = "json")]
-        Value::Json(j) => My::Bytes(j.to_string().into_bytes()),
         Value::Array(_) => return Err(Error::not_supported("binding an ArrayField value", "mysql")),
+        // `Uuid` and `Json`, present when any crate of the build enables ormolu-core's
+        // features (`ormolu_core::value`).
+        #[allow(unreachable_patterns)]
+        other => match other.extension_text(UuidText::Simple) {
+            Some(text) => My::Bytes(text.into_bytes()),
+            None => return Err(Error::Usage(format!("cannot bind {other} on MySQL"))),
+        },
     })
 }
 

@@ -200,25 +200,14 @@ fn utf8(raw: &[u8]) -> Result<String, BoxError> {
     Ok(std::str::from_utf8(raw)?.to_owned())
 }
 
-#[cfg(feature = "uuid")]
+/// A `uuid` cell: `Value::Uuid` when ormolu-core has its `uuid` feature, else text.
 fn uuid(raw: &[u8]) -> Result<Value, BoxError> {
-    Ok(Value::Uuid(uuid::Uuid::from_slice(raw)?))
+    Ok(Value::from_uuid_bytes(raw.try_into()?))
 }
 
-#[cfg(not(feature = "uuid"))]
-fn uuid(raw: &[u8]) -> Result<Value, BoxError> {
-    let bytes: &[u8; 16] = raw.try_into()?;
-    Ok(Value::Text(crate::text::uuid_text(bytes)))
-}
-
-#[cfg(feature = "json")]
+/// A `json` document: `Value::Json` when ormolu-core has its `json` feature, else text.
 fn json(doc: &[u8]) -> Result<Value, BoxError> {
-    Ok(Value::Json(serde_json::from_slice(doc)?))
-}
-
-#[cfg(not(feature = "json"))]
-fn json(doc: &[u8]) -> Result<Value, BoxError> {
-    utf8(doc).map(Value::Text)
+    Ok(Value::from_json_bytes(doc)?)
 }
 
 #[cfg(test)]

@@ -18,8 +18,9 @@
 //! column type: integers and oid → `I64`, floats → `F64`, numeric → `Decimal`,
 //! text types, enums and citext → `Text`, bytea → `Bytes`, date/timestamp/timestamptz/
 //! time/interval → `Date`/`DateTime`/`DateTimeUtc`/`Time`/`Duration`, uuid → `Uuid`
-//! and json(b) → `Json` with the `uuid`/`json` features (text otherwise); arrays of
-//! these ↔ `Array`.
+//! and json(b) → `Json` when ormolu-core has its `uuid`/`json` features (text
+//! otherwise; this crate's features of the same names turn those on, and so may any
+//! other crate of the build: see `ormolu_core::value`); arrays of these ↔ `Array`.
 //!
 //! Where things are:
 //! - `pool`: [`connect`] (URL → pool, one connection up front, URL options) and

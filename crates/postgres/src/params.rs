@@ -126,11 +126,15 @@ fn variant_name(v: &Value) -> &'static str {
         Value::DateTimeUtc(_) => "Value::DateTimeUtc",
         Value::Time(_) => "Value::Time",
         Value::Duration(_) => "Value::Duration",
-        #[cfg(feature = "uuid")]
-        Value::Uuid(_) => "Value::Uuid",
-        #[cfg(feature = "json")]
-        Value::Json(_) => "Value::Json",
         Value::Array(_) => "Value::Array",
+        // `Uuid` and `Json`: present when any crate of the build enables ormolu-core's
+        // features (`ormolu_core::value`).
+        #[allow(unreachable_patterns)]
+        other if other.uuid_bytes().is_some() => "Value::Uuid",
+        #[allow(unreachable_patterns)]
+        other if other.json_text().is_some() => "Value::Json",
+        #[allow(unreachable_patterns)]
+        _ => "Value",
     }
 }
 
@@ -173,10 +177,12 @@ fn encode(v: &Value, k: PgKind, out: &mut BytesMut) -> Enc {
             out.put_i64(us);
         }
         (Value::Bytes(b), K::Bytea) => out.put_slice(b),
-        #[cfg(feature = "uuid")]
-        (Value::Uuid(u), K::Uuid) => out.put_slice(u.as_bytes()),
-        #[cfg(feature = "json")]
-        (Value::Json(j), K::Json | K::Jsonb) => return parse_text(&j.to_string(), k, out),
+        // `Uuid` and `Json`: present when any crate of the build enables ormolu-core's
+        // features (`ormolu_core::value`).
+        (v, K::Uuid) if v.uuid_bytes().is_some() => out.put_slice(&v.uuid_bytes().unwrap_or_default()),
+        (v, K::Json | K::Jsonb) if v.json_text().is_some() => {
+            return parse_text(&v.json_text().unwrap_or_default(), k, out)
+        }
         (_, K::Text) => match text::value_text(v) {
             Some(s) => out.put_slice(s.as_bytes()),
             None => return Err(None),

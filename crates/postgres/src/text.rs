@@ -5,6 +5,7 @@
 use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use ormolu_core::value::UuidText;
 use ormolu_core::Value;
 use rust_decimal::Decimal;
 
@@ -22,10 +23,10 @@ pub(crate) fn value_text(v: &Value) -> Option<String> {
         Value::DateTime(d) => d.format("%Y-%m-%d %H:%M:%S%.f").to_string(),
         Value::DateTimeUtc(d) => d.format("%Y-%m-%d %H:%M:%S%.f+00:00").to_string(),
         Value::Time(t) => t.format("%H:%M:%S%.f").to_string(),
-        #[cfg(feature = "uuid")]
-        Value::Uuid(u) => u.hyphenated().to_string(),
-        #[cfg(feature = "json")]
-        Value::Json(j) => j.to_string(),
+        // `Uuid` and `Json`, present when any crate of the build enables ormolu-core's
+        // features (`ormolu_core::value`).
+        #[allow(unreachable_patterns)]
+        other => return other.extension_text(UuidText::Hyphenated),
     })
 }
 
@@ -80,19 +81,6 @@ pub(crate) fn parse_uuid(s: &str) -> Option<[u8; 16]> {
     Some(out)
 }
 
-/// `bytes` as a hyphenated UUID (how UUIDs are read without the `uuid` feature).
-#[cfg(any(test, not(feature = "uuid")))]
-pub(crate) fn uuid_text(bytes: &[u8; 16]) -> String {
-    let mut s = String::with_capacity(36);
-    for (i, b) in bytes.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            s.push('-');
-        }
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
-}
-
 /// A date, `YYYY-MM-DD`.
 pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
@@ -131,7 +119,7 @@ mod tests {
     #[test]
     fn uuids() {
         let b = parse_uuid("67e55044-10b1-426f-9247-bb680e5fe0c8").unwrap();
-        assert_eq!(uuid_text(&b), "67e55044-10b1-426f-9247-bb680e5fe0c8");
+        assert_eq!(ormolu_core::value::uuid_text(&b, UuidText::Hyphenated), "67e55044-10b1-426f-9247-bb680e5fe0c8");
         assert_eq!(parse_uuid("{67e5504410b1426f9247bb680e5fe0c8}"), Some(b));
         assert_eq!(parse_uuid("67e55044"), None);
         assert_eq!(parse_uuid("zze55044-10b1-426f-9247-bb680e5fe0c8"), None);

@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use ormolu_core::row::ValueRef as CellRef;
+use ormolu_core::value::UuidText;
 use ormolu_core::Value;
 use rusqlite::types::{ToSql, ToSqlOutput, Value as SqlValue, ValueRef};
 
@@ -64,14 +65,17 @@ fn value_to_sql(v: &Value) -> rusqlite::Result<ToSqlOutput<'_>> {
                 ))
             }
         },
-        #[cfg(feature = "uuid")]
-        Value::Uuid(u) => Owned(SqlValue::Text(u.simple().to_string())),
-        #[cfg(feature = "json")]
-        Value::Json(j) => Owned(SqlValue::Text(j.to_string())),
         // Refused before binding (`reject_arrays`): SQLite has no arrays.
         Value::Array(_) => {
             return Err(rusqlite::Error::ToSqlConversionFailure("SQLite cannot bind an array value".into()))
         }
+        // `Uuid` (32 hex digits, Django's char(32)) and `Json` (its text), present when
+        // any crate of the build enables ormolu-core's features (`ormolu_core::value`).
+        #[allow(unreachable_patterns)]
+        other => match other.extension_text(UuidText::Simple) {
+            Some(text) => Owned(SqlValue::Text(text)),
+            None => return Err(rusqlite::Error::ToSqlConversionFailure(format!("cannot bind {other}").into())),
+        },
     })
 }
 

@@ -2,7 +2,8 @@
 //! and the [`ToValue`] / [`FromValue`] conversions between it and Rust types.
 //!
 //! Values never become SQL text: the compiler binds each one as a parameter. The
-//! conversions of dates, times and durations are in `temporal.rs`.
+//! conversions of dates, times and durations are in `temporal.rs`; the feature-gated
+//! variants (`Uuid`, `Json`) as backends bind and read them, in `ext.rs`.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
 use rust_decimal::Decimal;
@@ -11,8 +12,10 @@ use std::fmt;
 use crate::error::{Error, Result};
 use crate::row::{RawRow, ValueRef};
 
+mod ext;
 mod temporal;
 
+pub use ext::{uuid_text, UuidText};
 pub use temporal::parse_datetime;
 
 /// A database value: a bound parameter or a fetched cell.
