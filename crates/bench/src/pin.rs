@@ -10,6 +10,14 @@
 //! clients. `taskset` (util-linux) does the work; every thread of the benchmark and
 //! of every server process is moved (the server's future backends inherit it from
 //! its postmaster / main process). SQLite has no server: it is never pinned.
+//!
+//! Only the latency-bound cells are pinned: up to [`PIN_MAX_ROWS`] rows. From 1 000
+//! rows a cell is throughput-bound: the wake-up cost is spread over many rows, and
+//! pinned the server and the client would share one core, which no deployment does.
+//! That measures something else: a client that decodes rows while they arrive
+//! (tokio-postgres, mysql_async, so ormolu and SQLx) then competes for the core with
+//! the server that sends them, while one that waits for the whole result and decodes
+//! it after (Diesel's libpq) does not (docs/benchmarks.md, item 60).
 
 use std::process::Command;
 
@@ -17,6 +25,19 @@ use crate::Res;
 
 /// The CPU everything is pinned to.
 pub const PIN_CPU: usize = 0;
+
+/// The largest cell (in rows) that `--pin` pins.
+pub const PIN_MAX_ROWS: usize = 100;
+
+/// Pins the benchmark and `backend`'s server for a cell of `rows` rows when `pin`
+/// asks for it and the cell is small enough ([`PIN_MAX_ROWS`]); `None` otherwise
+/// (SQLite, a large cell, or no `--pin`).
+pub fn for_cell(backend: &str, pin: bool, rows: usize) -> Res<Option<Pinned>> {
+    match server_processes(backend) {
+        Some(servers) if pin && rows <= PIN_MAX_ROWS => Pinned::apply(servers).map(Some),
+        _ => Ok(None),
+    }
+}
 
 /// Processes moved to [`PIN_CPU`], with the CPU list each had; restored when dropped.
 #[derive(Debug)]

@@ -7,8 +7,8 @@
 //!     [--size N]... [--imp raw|ormolu|Diesel|SQLx|SeaORM]... [--stream-rows N] [--no-stream] [--pin] [--out FILE]
 //! ```
 //!
-//! `--pin`: while PostgreSQL or MariaDB is measured, the benchmark and the server run
-//! on one CPU (see `ormolu_bench::pin`).
+//! `--pin`: while a PostgreSQL or MariaDB cell of up to 100 rows is measured, the
+//! benchmark and the server run on one CPU (see `ormolu_bench::pin`).
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -94,7 +94,9 @@ async fn measure_with<B: Bench>(b: &mut B, args: &Args, cfg: Config) -> Res<Back
         let imps: Vec<Imp> = b.imps(w).into_iter().filter(|i| args.imps.is_empty() || args.imps.contains(i)).collect();
         for &n in w.sizes(args.quick).iter().filter(|n| args.sizes.is_empty() || args.sizes.contains(n)) {
             b.prepare(w, n).await?;
+            let pinned = pin::for_cell(B::NAME, args.pin, n)?;
             let m = medians(b, w, n, &imps, cfg).await?;
+            drop(pinned);
             let line: Vec<String> = m.iter().map(|(i, d)| format!("{} {}", i.name(), fmt_duration(*d))).collect();
             eprintln!("{} {} n={n}: {}", B::NAME, w.id(), line.join(", "));
             report.rows.push(Row { workload: w, n, medians: m });
@@ -155,14 +157,6 @@ fn main() -> ExitCode {
     let mut sections = Vec::new();
     let mut failed = false;
     for backend in &args.backends {
-        let pinned = match pin::server_processes(backend).filter(|_| args.pin).map(pin::Pinned::apply) {
-            Some(Err(e)) => {
-                eprintln!("{backend}: {e}");
-                failed = true;
-                continue;
-            }
-            pinned => pinned,
-        };
         let r = rt.block_on(async {
             match backend.as_str() {
                 "sqlite" => measure_backend::<SqliteBench>(&args).await,
@@ -171,7 +165,6 @@ fn main() -> ExitCode {
                 other => Err(ormolu_bench::err(format!("unknown backend {other}"))),
             }
         });
-        drop(pinned);
         match r {
             Ok(r) => sections.push(markdown(&r)),
             Err(e) => {
@@ -189,7 +182,12 @@ fn main() -> ExitCode {
         if args.pin { " --pin" } else { "" },
         if args.quick { "quick" } else { "full" },
         started.elapsed().as_secs_f64(),
-        if args.pin { "; PostgreSQL and MariaDB measured with the benchmark and the server on CPU 0" } else { "" }
+        if args.pin {
+            "; PostgreSQL and MariaDB cells of up to 100 rows measured with the benchmark and the server on CPU 0, \
+             larger ones unpinned"
+        } else {
+            ""
+        }
     ));
     for s in &sections {
         out.push_str(s);
