@@ -60,6 +60,12 @@ pub(crate) fn kinds(columns: &[Column]) -> Vec<Kind> {
         .collect()
 }
 
+/// The error for a text cell that is not UTF-8.
+#[cold]
+fn not_utf8(e: std::string::FromUtf8Error) -> Error {
+    Error::Decode(format!("text column is not UTF-8: {e}"))
+}
+
 /// The error for a cell [`RawRow::take_cell`] has already moved out.
 fn taken(index: usize) -> Error {
     Error::Decode(format!("cell #{index} was already read (taken)"))
@@ -122,6 +128,15 @@ impl RawRow for MyRow<'_> {
     /// Text moved out of the driver's row as it is, without a [`ValueRef`].
     fn take_text(&mut self, index: usize) -> Result<Option<String>> {
         if self.kinds.get(index) == Some(&Kind::Text) {
+            // The usual text cell first, straight from the row (no `Result<My>` between).
+            if let Some(cell @ Some(My::Bytes(_))) = self.cells.get_mut(index) {
+                if let Some(My::Bytes(b)) = cell.take() {
+                    return match String::from_utf8(b) {
+                        Ok(s) => Ok(Some(s)),
+                        Err(e) => Err(not_utf8(e)),
+                    };
+                }
+            }
             match self.take_raw(index)? {
                 My::Bytes(b) => return text(b).map(Some),
                 My::NULL => return Ok(None),
