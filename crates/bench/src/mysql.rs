@@ -458,8 +458,12 @@ impl Bench for MysqlBench {
         Ok(out)
     }
 
-    async fn cleanup(&mut self, _w: Workload) -> Res<()> {
+    fn forget_keys(&mut self) {
         self.new_users.values_mut().for_each(orm::NewUsers::unset_keys);
+    }
+
+    async fn cleanup(&mut self, _w: Workload) -> Res<()> {
+        self.forget_keys();
         self.admin.query_drop(RESET).await?;
         Ok(())
     }
