@@ -107,7 +107,13 @@ fn bytes(v: My) -> Vec<u8> {
 }
 
 pub(crate) fn text(b: Vec<u8>) -> Result<String> {
-    String::from_utf8(b).map_err(|e| Error::Decode(format!("text column is not UTF-8: {e}")))
+    String::from_utf8(b).map_err(not_utf8)
+}
+
+/// The error for a text cell that is not UTF-8.
+#[cold]
+pub(crate) fn not_utf8(e: std::string::FromUtf8Error) -> Error {
+    Error::Decode(format!("text column is not UTF-8: {e}"))
 }
 
 /// The cell's text, for text-protocol cells of non-string columns.

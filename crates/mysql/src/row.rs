@@ -10,7 +10,7 @@ use ormolu_core::row::{no_cell, RawRow, ValueRef};
 use ormolu_core::value::FromValue;
 use ormolu_core::{Error, Result, Value};
 
-use crate::decode::{decode, is_text, text, BINARY_CHARSET};
+use crate::decode::{decode, is_text, not_utf8, text, BINARY_CHARSET};
 
 /// A `mysql_async` row read in place (see [`ormolu_core::row`]): its cells
 /// ([`mysql_async::Row::unwrap_raw`]), integers, doubles and text read without a
@@ -58,12 +58,6 @@ pub(crate) fn kinds(columns: &[Column]) -> Vec<Kind> {
             _ => Kind::Other,
         })
         .collect()
-}
-
-/// The error for a text cell that is not UTF-8.
-#[cold]
-fn not_utf8(e: std::string::FromUtf8Error) -> Error {
-    Error::Decode(format!("text column is not UTF-8: {e}"))
 }
 
 /// The error for a cell [`RawRow::take_cell`] has already moved out.
@@ -128,20 +122,15 @@ impl RawRow for MyRow<'_> {
     /// Text moved out of the driver's row as it is, without a [`ValueRef`].
     fn take_text(&mut self, index: usize) -> Result<Option<String>> {
         if self.kinds.get(index) == Some(&Kind::Text) {
-            // The usual text cell first, straight from the row (no `Result<My>` between).
-            if let Some(cell @ Some(My::Bytes(_))) = self.cells.get_mut(index) {
-                if let Some(My::Bytes(b)) = cell.take() {
-                    return match String::from_utf8(b) {
-                        Ok(s) => Ok(Some(s)),
-                        Err(e) => Err(not_utf8(e)),
-                    };
-                }
-            }
-            match self.take_raw(index)? {
-                My::Bytes(b) => return text(b).map(Some),
-                My::NULL => return Ok(None),
-                other => return String::from_value(decode(&self.columns[index], other)?).map(Some),
-            }
+            // Straight from the row's cell (no `Result<My>` in between: it is 96 bytes).
+            let len = self.cells.len();
+            let cell = self.cells.get_mut(index).ok_or_else(|| no_cell(index, len))?;
+            return match cell.take() {
+                Some(My::Bytes(b)) => String::from_utf8(b).map(Some).map_err(not_utf8),
+                Some(My::NULL) => Ok(None),
+                Some(other) => String::from_value(decode(&self.columns[index], other)?).map(Some),
+                None => Err(taken(index)),
+            };
         }
         let c = self.cell(index)?;
         if c.is_null() {

@@ -179,10 +179,8 @@ fn encode(v: &Value, k: PgKind, out: &mut BytesMut) -> Enc {
         (Value::Bytes(b), K::Bytea) => out.put_slice(b),
         // `Uuid` and `Json`: present when any crate of the build enables ormolu-core's
         // features (`ormolu_core::value`).
-        (v, K::Uuid) if v.uuid_bytes().is_some() => out.put_slice(&v.uuid_bytes().unwrap_or_default()),
-        (v, K::Json | K::Jsonb) if v.json_text().is_some() => {
-            return parse_text(&v.json_text().unwrap_or_default(), k, out)
-        }
+        (v, K::Uuid) => out.put_slice(&v.uuid_bytes().ok_or(None)?),
+        (v, K::Json | K::Jsonb) => return parse_text(&v.json_text().ok_or(None)?, k, out),
         (_, K::Text) => match text::value_text(v) {
             Some(s) => out.put_slice(s.as_bytes()),
             None => return Err(None),
