@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use ormolu_core::compiler::{Assignment, Compiler};
+use ormolu_core::compiler::{update_sql, Assignment};
 use ormolu_core::error::ValidationError;
 use ormolu_core::meta::FieldType;
 use ormolu_core::query::{Expr, QNode, Query, Rhs};
@@ -37,7 +37,7 @@ pub(crate) async fn save_fields_idx<M: Model>(
     if assignments.is_empty() {
         return Ok(0);
     }
-    let sql = Compiler::new(exec.dialect(), &pk_query(obj)).update(&assignments)?;
+    let sql = update_sql(exec.dialect(), &pk_query(obj), &assignments)?;
     Ok(execute(exec, &sql).await?.rows_affected)
 }
 

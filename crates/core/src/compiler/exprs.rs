@@ -81,7 +81,7 @@ impl Compiler<'_> {
             }
             Expr::Value(v) => {
                 let ty = value_type(v);
-                let p = self.params.push(v.clone());
+                let p = self.params.push_copy(v);
                 // A bare parameter has no type PostgreSQL can infer in arithmetic.
                 (ty.map_or(p.clone(), |t| self.d.param_cast(&p, t)), ty)
             }

@@ -32,7 +32,9 @@ mod path;
 mod statements;
 mod subquery;
 
-pub use cache::{cached_shapes, select_plan, select_plan_and, MAX_ENTRIES as SHAPE_CACHE_ENTRIES, MAX_LIST_LEN};
+pub use cache::{
+    cached_shapes, select_plan, select_plan_and, update_sql, MAX_ENTRIES as SHAPE_CACHE_ENTRIES, MAX_LIST_LEN,
+};
 pub use insert_cache::{insert_rows_shared, SharedInsert};
 pub use path::split_path;
 pub use sql::{Params, Sql};

@@ -65,11 +65,11 @@ pub(crate) enum Transform {
     NonNullArray,
 }
 
-/// The lookup value a parameter was made from: the address of the lookup's right-hand
-/// side in the query tree, and the transform.
+/// The value a parameter was made from: the address of a lookup's right-hand side in
+/// the query tree (or of a value in an expression), and the transform.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Origin {
-    pub rhs: usize,
+    pub source: usize,
     pub transform: Transform,
 }
 
@@ -133,7 +133,7 @@ impl Params {
         let addr = std::ptr::from_ref(rhs) as usize;
         let elements = values.iter().enumerate().filter(|(_, v)| !v.is_null());
         for (slot, (i, _)) in self.origins[start..].iter_mut().zip(elements) {
-            *slot = u32::try_from(i).ok().map(|i| Origin { rhs: addr, transform: Transform::Element(i) });
+            *slot = u32::try_from(i).ok().map(|i| Origin { source: addr, transform: Transform::Element(i) });
         }
     }
 
@@ -142,8 +142,18 @@ impl Params {
     pub(crate) fn push_from(&mut self, out: &mut String, v: Value, rhs: &crate::query::Rhs, transform: Transform) {
         self.push_into(out, v);
         if let Some(o) = self.origins.last_mut() {
-            *o = Some(Origin { rhs: std::ptr::from_ref(rhs) as usize, transform });
+            *o = Some(Origin { source: std::ptr::from_ref(rhs) as usize, transform });
         }
+    }
+
+    /// Registers a copy of the value `v` of an expression (recorded as made from it)
+    /// and returns its marker.
+    pub(crate) fn push_copy(&mut self, v: &Value) -> String {
+        let marker = self.push(v.clone());
+        if let Some(o) = self.origins.last_mut() {
+            *o = Some(Origin { source: std::ptr::from_ref(v) as usize, transform: Transform::Value });
+        }
+        marker
     }
 
     /// `marked` with each marker replaced by its value's text (for comparing fragments).

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use ormolu_core::compiler::{Assignment, Compiler};
+use ormolu_core::compiler::{update_sql, Assignment, Compiler};
 use ormolu_core::query::{Expr, Query};
 use ormolu_core::{Result, Value};
 
@@ -83,7 +83,7 @@ impl Collector<'_> {
             q.filter = u.filter.clone();
             let set =
                 [Assignment { field: u.model.fields[u.field].name.to_string(), value: Expr::Value(u.value.clone()) }];
-            let sql = Compiler::new(d, &q).update(&set)?;
+            let sql = update_sql(d, &q, &set)?;
             execute(self.exec, &sql).await?;
         }
         for i in order {

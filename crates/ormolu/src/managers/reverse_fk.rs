@@ -2,7 +2,7 @@
 //! the foreign key on `C` rows (or, for `create`, an INSERT of a row pointing at the
 //! owner).
 
-use ormolu_core::compiler::{Assignment, Compiler};
+use ormolu_core::compiler::{update_sql, Assignment};
 use ormolu_core::query::{Expr, QNode, Query, Rhs, Select};
 use ormolu_core::{Error, Result, Value};
 
@@ -120,7 +120,7 @@ impl<C: Model> ManagerCore<C> {
     /// `UPDATE C SET fk = value` for the rows `q` matches.
     async fn update_query(&self, exec: &(impl Executor + ?Sized), q: &Query, value: Value) -> Result<u64> {
         let set = [Assignment { field: self.field().name.to_string(), value: Expr::Value(value) }];
-        let sql = Compiler::new(exec.dialect(), q).update(&set)?;
+        let sql = update_sql(exec.dialect(), q, &set)?;
         Ok(execute(exec, &sql).await?.rows_affected)
     }
 }

@@ -1,6 +1,6 @@
 //! Writes on a QuerySet: update, delete, create, bulk_create, bulk_update.
 
-use ormolu_core::compiler::{bulk_update_sql, insert_rows_shared, Compiler};
+use ormolu_core::compiler::{bulk_update_sql, insert_rows_shared, update_sql};
 use ormolu_core::dialect::Dialect;
 use ormolu_core::meta::FieldType;
 use ormolu_core::row::ValueRef;
@@ -190,7 +190,7 @@ impl<M: Model> QuerySet<M> {
     /// Values and F expressions both work; the arithmetic runs in SQL.
     pub async fn update(&self, exec: &(impl Executor + ?Sized), set: impl IntoAssignments<M>) -> Result<u64> {
         let assignments = set.into_assignments();
-        let sql = Compiler::new(exec.dialect(), &self.query).update(&assignments)?;
+        let sql = update_sql(exec.dialect(), &self.query, &assignments)?;
         if self.query.empty {
             return Ok(0);
         }

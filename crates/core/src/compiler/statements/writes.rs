@@ -1,6 +1,7 @@
 //! Writes: UPDATE and DELETE of the rows a query matches, INSERT of rows, and Django's
 //! `bulk_update` (one UPDATE with a CASE per field).
 
+use crate::compiler::sql::Origin;
 use crate::compiler::{Compiler, Params, Sql};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
@@ -43,8 +44,15 @@ impl Compiler<'_> {
         Ok(())
     }
 
-    /// `UPDATE table SET … WHERE …`.
+    /// `UPDATE table SET … WHERE …` ([`crate::compiler::update_sql`] reuses the SQL of
+    /// an update of the same shape).
     pub fn update(self, assignments: &[Assignment]) -> Result<Sql> {
+        Ok(self.update_traced(assignments)?.0)
+    }
+
+    /// [`Compiler::update`], with the origin of each parameter when known (for the
+    /// shape cache).
+    pub(crate) fn update_traced(self, assignments: &[Assignment]) -> Result<(Sql, Option<Vec<Option<Origin>>>)> {
         if self.q.is_sliced() {
             return Err(Error::Usage("Cannot update a query once a slice has been taken.".into()));
         }
@@ -63,7 +71,7 @@ impl Compiler<'_> {
             }
             let field = c.update_column(&a.field)?;
             let (val, _) = match &a.value {
-                Expr::Value(v) => (c.params.push(v.clone()), None),
+                Expr::Value(v) => (c.params.push_copy(v), None),
                 e => c.expr_sql(e)?,
             };
             d.quote_into(&mut sql, field.column);
@@ -71,7 +79,7 @@ impl Compiler<'_> {
             sql.push_str(&val);
         }
         c.write_target_where(&mut sql)?;
-        Ok(c.params.finish(sql, d))
+        Ok(c.params.finish_traced(sql, d))
     }
 
     /// `DELETE FROM table WHERE …`.
