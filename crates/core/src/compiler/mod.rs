@@ -11,7 +11,8 @@
 //! - `json`: JSON key paths and lookups (Django's `KeyTransform`, `has_key`, `contains`…).
 //! - `subquery`: `Subquery`, `Exists`, `OuterRef`, `field__in = qs`.
 //! - `group`: GROUP BY as Django's `get_group_by`, HAVING, `aggregate()`.
-//! - `cache`: compiled SELECTs by query shape ([`select_plan`], [`select_plan_and`]).
+//! - `cache`: compiled SELECTs and UPDATEs by statement shape ([`select_plan`],
+//!   [`select_plan_and`], [`update_sql`]); `cache/shape.rs` writes the shape keys.
 //! - `statements/`: whole statements — `select` (also DISTINCT ON and FOR UPDATE),
 //!   `combined` (UNION/INTERSECT/EXCEPT), `related` (`only()`/`defer()` and
 //!   `select_related()` columns), `count` (COUNT, EXISTS), `writes` (INSERT, UPDATE,
