@@ -2,7 +2,7 @@
 //!
 //! A backend crate (ormolu-sqlite, ormolu-postgres, ormolu-mysql) turns [`Value`]s
 //! into its driver's parameters, runs the SQL the compiler wrote, maps its errors
-//! to [`Error`] (integrity errors with their kind and constraint name) and turns
+//! to [`Error`](crate::Error) (integrity errors with their kind and constraint name) and turns
 //! rows back into [`Value`]s — or lends them, cell by cell, to a callback
 //! ([`Connection::query_each`], [`crate::row`]). It knows nothing of models or QuerySets.
 

@@ -161,7 +161,7 @@ where
 ///
 /// ```ignore
 /// backend_tests! {
-///     async fn creates_rows(db) { … }
+///     async fn creates_rows(db) { /* … */ }
 /// }
 /// ```
 #[macro_export]

@@ -98,7 +98,7 @@ impl<M: Model> QuerySet<M> {
     /// `Vec<(M, R)>` where `R` is a tuple (`(i64, Decimal)`) or a [`Row`] of named cells.
     ///
     /// ```ignore
-    /// for (user, (orders,)) in User::objects().annotate("orders", Count::new("orders")).all_annotated::<(i64,)>(&db).await? { … }
+    /// for (user, (orders,)) in User::objects().annotate("orders", Count::new("orders")).all_annotated::<(i64,)>(&db).await? { /* … */ }
     /// ```
     pub async fn all_annotated<R: FromRow>(&self, exec: &(impl Executor + ?Sized)) -> Result<Vec<(M, R)>> {
         if self.query.empty {
