@@ -144,6 +144,7 @@ pub struct Query {
 
 /// An empty list without a call into `Vec::clone` (most of a query's lists are empty,
 /// and every chained `QuerySet` call copies the query).
+#[inline]
 fn clone_list<T: Clone>(v: &[T]) -> Vec<T> {
     if v.is_empty() {
         Vec::new()
@@ -154,7 +155,11 @@ fn clone_list<T: Clone>(v: &[T]) -> Vec<T> {
 
 impl Clone for Query {
     fn clone(&self) -> Self {
-        self.with_filter(self.filter.clone())
+        let filter = match &self.filter {
+            QNode::And(v) if v.is_empty() => QNode::And(Vec::new()),
+            f => f.clone(),
+        };
+        self.with_filter(filter)
     }
 }
 
@@ -171,8 +176,14 @@ impl Query {
             limit: self.limit,
             offset: self.offset,
             distinct: self.distinct,
-            select: self.select.clone(),
-            loading: self.loading.clone(),
+            select: match &self.select {
+                Select::Model => Select::Model,
+                other => other.clone(),
+            },
+            loading: match &self.loading {
+                Loading::All => Loading::All,
+                other => other.clone(),
+            },
             annotations: clone_list(&self.annotations),
             for_update: self.for_update.clone(),
             empty: self.empty,
