@@ -11,9 +11,13 @@
 //! The table is global, fixed-size and lock-free: [`SLOTS`] atomic words, each a tag
 //! of the SQL text's hash and a row count, read and written with relaxed ordering
 //! (a count is written only when it changes). Two statements sharing a slot only cost
-//! each other a wrong guess, never a wrong result.
+//! each other a wrong guess, never a wrong result. A statement replayed from the
+//! shape cache shares its text, and each thread finds the slot of the last few such
+//! texts by address ([`RowsHint::of_shared`]) instead of hashing them again.
 
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// Slots in the table (a power of two).
 const SLOTS: usize = 256;
@@ -39,6 +43,29 @@ impl RowsHint {
         let h = ormolu_core::hash::text_hash(sql.as_bytes());
         // The slot from the low bits, the tag from the high ones.
         RowsHint { slot: (h as usize) & (SLOTS - 1), tag: h >> COUNT_BITS }
+    }
+
+    /// [`RowsHint::of`] for shared statement text (what the shape cache hands out): the
+    /// last few are remembered by address with a reference held (so the address stays
+    /// theirs), and found again without hashing the text.
+    pub(crate) fn of_shared(sql: &Arc<str>) -> Self {
+        const RECENT: usize = 8;
+        type Recent = ([Option<(Arc<str>, RowsHint)>; RECENT], usize);
+        thread_local! {
+            static KNOWN: RefCell<Recent> = RefCell::new(Default::default());
+        }
+        let found = KNOWN.try_with(|k| {
+            let mut k = k.borrow_mut();
+            if let Some((_, hint)) = k.0.iter().flatten().find(|(text, _)| Arc::ptr_eq(text, sql)) {
+                return *hint;
+            }
+            let hint = RowsHint::of(sql);
+            let next = k.1;
+            k.0[next] = Some((Arc::clone(sql), hint));
+            k.1 = (next + 1) % RECENT;
+            hint
+        });
+        found.unwrap_or_else(|_| RowsHint::of(sql))
     }
 
     /// How many rows the statement returned last time (0 when unknown).
@@ -90,6 +117,15 @@ mod tests {
         assert!(next.capacity() >= 1000, "room for last time's rows");
         let other: Vec<u64> = RowsHint::of("SELECT 2 /* rows_hint test */").list();
         assert_eq!(other.capacity(), 0, "another statement keeps its own count");
+        // Shared text finds the same slot, by address once seen.
+        let shared: Arc<str> = Arc::from("SELECT 1 /* rows_hint test */");
+        for _ in 0..2 {
+            let hint = RowsHint::of_shared(&shared);
+            assert_eq!(
+                (hint.slot, hint.tag, hint.guess()),
+                (RowsHint::of(&shared).slot, RowsHint::of(&shared).tag, 1000)
+            );
+        }
     }
 
     #[test]

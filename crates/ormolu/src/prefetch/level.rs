@@ -4,7 +4,6 @@
 use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Mutex, PoisonError};
 
 use ormolu_core::compiler::{select_plan, select_plan_and, SelectPlan};
 use ormolu_core::meta::ModelMeta;
@@ -16,7 +15,7 @@ use super::decode::{attach_related, related_types};
 use super::key_index::KeyIndex;
 use super::relation::{destination, resolve_kept, Rel};
 use super::tree::Node;
-use crate::erased::{key_of, key_of_ref, model_type_of, AnyModel, Key, ModelType, ObjList};
+use crate::erased::{key_of, key_of_ref, AnyModel, Key, ModelType, ObjList};
 use crate::executor::{fetch_each, Executor};
 use crate::rows_hint::RowsHint;
 
@@ -25,6 +24,9 @@ const PREFETCH_VAL: &str = "_prefetch_related_val";
 
 /// The key id of a parent whose key is NULL (it gets no rows).
 const NO_KEY: usize = usize::MAX;
+
+/// The group of a fetched row that belongs to no parent key.
+const NO_GROUP: usize = usize::MAX;
 
 /// What every level of one prefetch shares.
 pub(super) struct Ctx<'a, E: ?Sized> {
@@ -48,7 +50,7 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
         if parents.is_empty() {
             return Ok(());
         }
-        let rel = resolve_kept(pm, node.name, parents[0].related_sets())?;
+        let (rel, ty) = resolve_kept(pm, node.name, parents[0].related_sets())?;
         let target = rel.target();
         let dest = destination(node, &mut *parents[0], &rel)?;
         if dest.is_none() && ctx.strict {
@@ -122,7 +124,6 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
             *pid = id;
         }
         let uses = &mut uses[..keys.len()];
-        let ty = model_type_of(target)?;
         let (mut objs, obj_ids) = fetch_level(ctx, &rel, node.query.map(|q| &**q), ty, keys, &ids).await?;
         // Rows grouped by parent key id (a counting sort: one flat list, no list per
         // key): `start[id]` is first the end of `id`'s rows, then, filled backwards
@@ -130,14 +131,14 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
         // One allocation for both: `start`, then `order` (a row's index by group).
         let mut both = zeroed(uses.len() + 1 + obj_ids.len());
         let (start, order) = both.split_at_mut(uses.len() + 1);
-        for id in obj_ids.iter().flatten() {
+        for id in obj_ids.iter().filter(|&&id| id != NO_GROUP) {
             start[*id] += 1;
         }
         for i in 1..start.len() {
             start[i] += start[i - 1];
         }
-        for (i, id) in obj_ids.iter().enumerate().rev() {
-            if let Some(id) = *id {
+        for (i, &id) in obj_ids.iter().enumerate().rev() {
+            if id != NO_GROUP {
                 start[id] -= 1;
                 order[start[id]] = i;
             }
@@ -181,18 +182,18 @@ async fn fetch_level<E: Executor + ?Sized>(
     ty: &'static ModelType,
     keys: Vec<Value>,
     ids: &KeyIndex,
-) -> Result<(Box<dyn ObjList>, Vec<Option<usize>>)> {
+) -> Result<(Box<dyn ObjList>, Vec<usize>)> {
     let mut objs = (ty.new_list)();
-    let mut groups: Vec<Option<usize>> = Vec::new();
+    let mut groups = Vec::new();
     let n = keys.len();
     // Compiled before the first one runs: no query is kept across the awaits, so
     // this future (boxed once per level) stays small.
     let batches = plan_batches(ctx, rel, base, keys)?;
-    for (i, batch) in batches.into_iter().enumerate() {
-        let Batch { plan, extra_at, types } = &batch;
+    // By reference: the batch in hand is not part of this future's state.
+    for (i, Batch { plan, extra_at, types }) in batches.iter().enumerate() {
         // Room for as many rows as this statement returned last time, and for the
         // first batch at least one row per key (the usual case): one reservation.
-        let hint = RowsHint::of(&plan.sql.sql);
+        let hint = RowsHint::of_shared(&plan.sql.sql);
         let (guess, before) = (if i == 0 { hint.guess().max(n) } else { hint.guess() }, groups.len());
         objs.reserve(guess);
         groups.reserve(guess);
@@ -208,11 +209,12 @@ async fn fetch_level<E: Executor + ?Sized>(
                 Some(n) => ids.get_int(n),
                 None => ids.get(&key_of_ref(obj.ref_of(i))),
             };
-            groups.push(match rel {
+            let group = match rel {
                 Rel::Forward { to, .. } => id_of(*to),
                 Rel::Reverse { field, .. } => id_of(*field),
                 Rel::ManyToMany { .. } => ids.get(&key_of(owner.as_ref().unwrap_or(&Value::Null))),
-            });
+            };
+            groups.push(group.unwrap_or(NO_GROUP));
             Ok(())
         })
         .await?;
@@ -282,8 +284,7 @@ fn plan_batches<E: Executor + ?Sized>(
     }
     // The condition on the keys, and (many-to-many) the owner key as an extra column.
     let (lookup, extra): (Cow<'static, str>, _) = match rel {
-        Rel::Forward { to, .. } => (in_lookup(target, *to).into(), None),
-        Rel::Reverse { field, .. } => (in_lookup(target, *field).into(), None),
+        Rel::Forward { lookup, .. } | Rel::Reverse { lookup, .. } => (Cow::Borrowed(*lookup), None),
         Rel::ManyToMany { path, .. } => (format!("{path}__pk__in").into(), Some(format!("{path}__pk"))),
     };
     // Parameters the query has besides the keys: the batch is what the backend allows
@@ -330,21 +331,6 @@ fn plan_batches<E: Executor + ?Sized>(
         batches.push(Batch { plan, extra_at, types });
     }
     Ok(batches)
-}
-
-/// `"<field>__in"` for field `i` of `m`: a level's condition on its keys, written
-/// once per field for the life of the process (a handful of foreign keys), not
-/// formatted at every level.
-fn in_lookup(m: &'static ModelMeta, i: usize) -> &'static str {
-    static PATHS: Mutex<Vec<(usize, &'static str)>> = Mutex::new(Vec::new());
-    let field = std::ptr::from_ref(&m.fields[i]) as usize;
-    let mut paths = PATHS.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(&(_, path)) = paths.iter().find(|(f, _)| *f == field) {
-        return path;
-    }
-    let path: &'static str = Box::leak(format!("{}__in", m.fields[i].name).into_boxed_str());
-    paths.push((field, path));
-    path
 }
 
 /// `n` zeros, from `malloc` rather than `vec![0; n]`'s `calloc`, which glibc serves

@@ -57,6 +57,7 @@ pub use cache::PrefetchCache;
 
 pub(crate) use decode::{attach_related, related_types};
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use ormolu_core::query::Query;
@@ -77,9 +78,10 @@ use tree::build_tree;
 /// A plain string is a lookup too: `prefetch_related(["orders", "orders__items"])`.
 #[derive(Debug, Clone)]
 pub struct Prefetch {
-    path: String,
+    path: Cow<'static, str>,
     query: Option<Arc<Query>>,
-    nested: Vec<Prefetch>,
+    /// The queryset's own `prefetch_related()` lookups.
+    nested: Option<Arc<[Prefetch]>>,
     to_attr: Option<String>,
 }
 
@@ -87,14 +89,14 @@ impl Prefetch {
     /// The relation path `path` (`"orders"`, `"orders__items"`), its last level loaded
     /// by `queryset` (which must be of the related model, checked when run):
     /// `Prefetch::new("orders", Order::objects().filter(q!(total__gte = 100)).order_by(["-total"]))`.
-    pub fn new<T: Model>(path: impl Into<String>, queryset: QuerySet<T>) -> Self {
+    pub fn new<T: Model>(path: impl Into<Cow<'static, str>>, queryset: QuerySet<T>) -> Self {
         let (query, nested) = queryset.into_prefetch_parts();
         Prefetch { path: path.into(), query: Some(query), nested, to_attr: None }
     }
 
     /// The relation path alone (what a string converts to).
-    pub fn path(path: impl Into<String>) -> Self {
-        Prefetch { path: path.into(), query: None, nested: Vec::new(), to_attr: None }
+    pub fn path(path: impl Into<Cow<'static, str>>) -> Self {
+        Prefetch { path: path.into(), query: None, nested: None, to_attr: None }
     }
 
     /// Stores the result in the field named `name` instead of the relation's own
@@ -115,7 +117,7 @@ impl Prefetch {
 
 impl From<&str> for Prefetch {
     fn from(path: &str) -> Self {
-        Prefetch::path(path)
+        Prefetch::path(path.to_string())
     }
 }
 
@@ -127,7 +129,7 @@ impl From<String> for Prefetch {
 
 impl From<&String> for Prefetch {
     fn from(path: &String) -> Self {
-        Prefetch::path(path.as_str())
+        Prefetch::path(path.clone())
     }
 }
 

@@ -2,22 +2,25 @@
 //! reverse foreign key, or a many-to-many relation), and where its rows go on the
 //! parent.
 
+use std::cell::RefCell;
 use std::sync::{Mutex, PoisonError};
 
 use ormolu_core::meta::{ManyToManyMeta, ModelMeta};
 use ormolu_core::{registry, Error, Result};
 
 use super::tree::Node;
-use crate::erased::AnyModel;
+use crate::erased::{model_type_of, AnyModel, ModelType};
 use crate::managers::{relation_choices, reverse_m2m_accessor};
 
 /// How a relation of the parent is reached.
 #[derive(Clone)]
 pub(super) enum Rel {
-    /// A foreign key of the parent (field index), to the target's field `to`.
-    Forward { field: usize, target: &'static ModelMeta, to: usize },
-    /// A foreign key of `child` (field index) pointing at the parent's field `key`.
-    Reverse { child: &'static ModelMeta, field: usize, key: usize },
+    /// A foreign key of the parent (field index), to the target's field `to`;
+    /// `lookup` is the condition on the target's keys (`"id__in"`).
+    Forward { field: usize, target: &'static ModelMeta, to: usize, lookup: &'static str },
+    /// A foreign key of `child` (field index) pointing at the parent's field `key`;
+    /// `lookup` is the condition on the child's keys (`"user__in"`).
+    Reverse { child: &'static ModelMeta, field: usize, key: usize, lookup: &'static str },
     /// A many-to-many relation; `path` goes from the target back to the parent
     /// (`entry`, `tags`); the parent's key is field `key`.
     ManyToMany { target: &'static ModelMeta, path: String, key: usize },
@@ -61,25 +64,31 @@ fn m2m_rel(m2m: &'static ManyToManyMeta, forward: bool, parent: &'static ModelMe
     }
 }
 
-/// [`resolve`], remembered for the life of the process for a foreign key (forward or
-/// reverse: what a relation name of a model means never changes, and the models and
-/// their relations are few), so a level does not search the model's relations again.
-pub(super) fn resolve_kept(parent: &'static ModelMeta, name: &str, sets: &[(&str, &str)]) -> Result<Rel> {
-    type Seen = Vec<(usize, Box<str>, Rel)>;
-    static SEEN: Mutex<Seen> = Mutex::new(Vec::new());
+/// [`resolve`] and the registered Rust type of the level's rows, remembered by each
+/// thread for the life of the process for a foreign key (forward or reverse: what a
+/// relation name of a model means never changes, and the models and their relations
+/// are few), so a level neither searches the model's relations nor looks its type up
+/// again.
+pub(super) fn resolve_kept(
+    parent: &'static ModelMeta,
+    name: &str,
+    sets: &[(&str, &str)],
+) -> Result<(Rel, &'static ModelType)> {
+    type Seen = Vec<(usize, Box<str>, Rel, &'static ModelType)>;
+    thread_local! {
+        static SEEN: RefCell<Seen> = const { RefCell::new(Vec::new()) };
+    }
     let at = std::ptr::from_ref(parent) as usize;
-    let seen = |s: &Seen| s.iter().find(|(p, n, _)| *p == at && **n == *name).map(|(_, _, r)| r.clone());
-    if let Some(rel) = seen(&SEEN.lock().unwrap_or_else(PoisonError::into_inner)) {
-        return Ok(rel);
+    let seen = |s: &Seen| s.iter().find(|(p, n, ..)| *p == at && **n == *name).map(|(_, _, r, t)| (r.clone(), *t));
+    if let Some(found) = SEEN.try_with(|s| seen(&s.borrow())).ok().flatten() {
+        return Ok(found);
     }
     let rel = resolve(parent, name, sets)?;
+    let ty = model_type_of(rel.target())?;
     if matches!(rel, Rel::Forward { .. } | Rel::Reverse { .. }) {
-        let mut s = SEEN.lock().unwrap_or_else(PoisonError::into_inner);
-        if seen(&s).is_none() {
-            s.push((at, name.into(), rel.clone()));
-        }
+        let _ = SEEN.try_with(|s| s.borrow_mut().push((at, name.into(), rel.clone(), ty)));
     }
-    Ok(rel)
+    Ok((rel, ty))
 }
 
 /// Resolves relation `name` of `parent` (a `RelatedSet` field's name stands for the
@@ -89,7 +98,7 @@ pub(super) fn resolve(parent: &'static ModelMeta, name: &str, sets: &[(&str, &st
         let rel = parent.fields[i].relation.as_ref().expect("a relation");
         let target = (rel.to)();
         let to = rel.to_field.and_then(|n| target.field_index(n)).unwrap_or(target.pk);
-        return Ok(Rel::Forward { field: i, target, to });
+        return Ok(Rel::Forward { field: i, target, to, lookup: in_lookup(target, to) });
     }
     if let Some(m2m) = parent.many_to_many.iter().find(|m| m.name == name) {
         return m2m_rel(m2m, true, parent);
@@ -101,7 +110,7 @@ pub(super) fn resolve(parent: &'static ModelMeta, name: &str, sets: &[(&str, &st
         let rel = r.field.relation.as_ref().expect("a relation");
         let key = rel.to_field.and_then(|n| parent.field_index(n)).unwrap_or(parent.pk);
         let field = r.model.field_index(r.field.name).expect("the field is on its model");
-        return Ok(Rel::Reverse { child: r.model, field, key });
+        return Ok(Rel::Reverse { child: r.model, field, key, lookup: in_lookup(r.model, field) });
     }
     for (query_name, r) in ormolu_core::compiler::resolve::reverse_many_to_many(parent) {
         if reverse_m2m_accessor(r.model, r.field) == name || query_name == name {
@@ -172,4 +181,19 @@ fn relation_names(m: &'static ModelMeta, name: &str) -> Vec<String> {
         }
     }
     v
+}
+
+/// `"<field>__in"` for field `i` of `m`: a level's condition on its keys, written
+/// once per field for the life of the process (a handful of foreign keys), not
+/// formatted at every level.
+fn in_lookup(m: &'static ModelMeta, i: usize) -> &'static str {
+    static PATHS: Mutex<Vec<(usize, &'static str)>> = Mutex::new(Vec::new());
+    let field = std::ptr::from_ref(&m.fields[i]) as usize;
+    let mut paths = PATHS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(&(_, path)) = paths.iter().find(|(f, _)| *f == field) {
+        return path;
+    }
+    let path: &'static str = Box::leak(format!("{}__in", m.fields[i].name).into_boxed_str());
+    paths.push((field, path));
+    path
 }

@@ -107,7 +107,7 @@ fn insert<'a>(tree: &mut Vec<Node<'a>>, model: &ModelMeta, l: &'a Prefetch, oute
     };
     let node = &mut level[i];
     let here = Outer { path: &l.path, up: outer };
-    for n in &l.nested {
+    for n in l.nested.iter().flat_map(|n| n.iter()) {
         insert(&mut node.children, model, n, Some(&here))?;
     }
     Ok(())

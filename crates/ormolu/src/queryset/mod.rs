@@ -15,6 +15,7 @@ pub use values::{Flat, FromRow, ValuesQuerySet, ValuesRow};
 pub use write::BulkOptions;
 
 use std::marker::PhantomData;
+use std::num::NonZeroUsize;
 use std::ops::{Bound, RangeBounds};
 use std::sync::Arc;
 
@@ -29,14 +30,24 @@ use crate::q::IntoQ;
 /// A lazy query on `M`. Cloning is cheap (the query tree is shared until changed).
 pub struct QuerySet<M> {
     query: Arc<Query>,
-    /// `prefetch_related()` lookups (not part of the SQL query).
-    prefetch: Option<Arc<related::PrefetchSpec>>,
+    /// `prefetch_related()` lookups, in order (not part of the SQL query).
+    prefetch: Option<Arc<[crate::Prefetch]>>,
+    /// `prefetch_batch_size()`.
+    batch: Option<NonZeroUsize>,
+    /// Whether `query` is the model's shared unfiltered query ([`QuerySet::new`]).
+    shared: bool,
     _m: PhantomData<fn() -> M>,
 }
 
 impl<M> Clone for QuerySet<M> {
     fn clone(&self) -> Self {
-        QuerySet { query: self.query.clone(), prefetch: self.prefetch.clone(), _m: PhantomData }
+        QuerySet {
+            query: self.query.clone(),
+            prefetch: self.prefetch.clone(),
+            batch: self.batch,
+            shared: self.shared,
+            _m: PhantomData,
+        }
     }
 }
 
@@ -67,7 +78,12 @@ impl<M: Model> QuerySet<M> {
     /// is made once per thread and shared (no allocation): the first change copies
     /// it, as any QuerySet call does.
     pub fn new() -> Self {
-        QuerySet { query: all_of(M::meta()), prefetch: None, _m: PhantomData }
+        QuerySet { query: all_of(M::meta()), prefetch: None, batch: None, shared: true, _m: PhantomData }
+    }
+
+    /// This QuerySet's lookups and options on another query.
+    fn on(&self, query: Arc<Query>) -> Self {
+        QuerySet { query, prefetch: self.prefetch.clone(), batch: self.batch, shared: false, _m: PhantomData }
     }
 
     fn with(&self, f: impl FnOnce(&mut Query)) -> Self {
@@ -75,14 +91,13 @@ impl<M: Model> QuerySet<M> {
         // allocation (no copy of the whole `Query` through the stack).
         let mut query = self.query.clone();
         f(Arc::make_mut(&mut query));
-        QuerySet { query, prefetch: self.prefetch.clone(), _m: PhantomData }
+        self.on(query)
     }
 
     /// A copy with `node` ANDed to its condition (`filter()`, `exclude()`): the query is
     /// copied without its old condition, which is copied once into the new one.
     fn with_condition(&self, node: QNode) -> Self {
-        let query = Arc::new(self.query.with_filter(self.query.filter.and_cloned(node)));
-        QuerySet { query, prefetch: self.prefetch.clone(), _m: PhantomData }
+        self.on(Arc::new(self.query.with_filter(self.query.filter.and_cloned(node))))
     }
 
     /// [`QuerySet::with`] on an owned QuerySet: the query is changed in place when no
@@ -90,6 +105,7 @@ impl<M: Model> QuerySet<M> {
     /// query once, not at every step).
     pub(crate) fn map(mut self, f: impl FnOnce(&mut Query)) -> Self {
         f(Arc::make_mut(&mut self.query));
+        self.shared = false;
         self
     }
 
@@ -297,11 +313,6 @@ impl<M: Model> crate::expr::IntoQuery for &QuerySet<M> {
     fn into_query(self) -> Query {
         (*self.query).clone()
     }
-}
-
-/// Whether `q` is the unfiltered query [`QuerySet::new`] shares.
-pub(crate) fn is_shared_all(q: &Arc<Query>) -> bool {
-    with_shared(q.model, |s| Arc::ptr_eq(q, &s.all))
 }
 
 /// The shared unfiltered query of `meta` (see [`QuerySet::new`]).

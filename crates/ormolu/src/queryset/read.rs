@@ -49,7 +49,7 @@ impl<M: Model> QuerySet<M> {
     pub async fn all(&self, exec: &(impl Executor + ?Sized)) -> Result<Vec<M>> {
         let mut objs = self.fetch_objects(exec).await?;
         if let Some(p) = &self.prefetch {
-            crate::prefetch::run(exec, &mut objs, &p.lookups, p.batch, true).await?;
+            crate::prefetch::run(exec, &mut objs, p, self.batch.map(std::num::NonZeroUsize::get), true).await?;
         }
         Ok(objs)
     }
@@ -67,7 +67,7 @@ impl<M: Model> QuerySet<M> {
     /// objects.
     async fn fetch_plan(&self, exec: &(impl Executor + ?Sized), plan: SelectPlan) -> Result<Vec<M>> {
         let types = related_types(&plan)?;
-        let hint = RowsHint::of(&plan.sql.sql);
+        let hint = RowsHint::of_shared(&plan.sql.sql);
         let mut out = hint.list();
         if plan.related.is_empty() {
             // The object goes straight from `from_row` into the list.

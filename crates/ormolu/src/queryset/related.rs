@@ -1,6 +1,7 @@
 //! Eager loading on a QuerySet: `select_related()` (JOINs in the same query) and
 //! `prefetch_related()` (one more query per relation level).
 
+use std::num::NonZeroUsize;
 use std::sync::Arc;
 
 use ormolu_core::Result;
@@ -11,13 +12,6 @@ use crate::managers::ForeignKeyField;
 use crate::model::Model;
 use crate::prefetch::{Prefetch, PrefetchCache};
 use crate::typed::{Col, Related};
-
-/// The `prefetch_related()` lookups of a QuerySet.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct PrefetchSpec {
-    pub(crate) lookups: Vec<Prefetch>,
-    pub(crate) batch: Option<usize>,
-}
 
 impl<M: Model> QuerySet<M> {
     /// Loads the rows of these forward foreign keys (and one-to-one fields) in the same
@@ -64,9 +58,10 @@ impl<M: Model> QuerySet<M> {
     /// ```
     pub fn prefetch_related<P: Into<Prefetch>>(&self, lookups: impl IntoIterator<Item = P>) -> Self {
         let mut qs = self.clone();
-        let mut spec = qs.prefetch.as_deref().cloned().unwrap_or_default();
-        spec.lookups.extend(lookups.into_iter().map(Into::into));
-        qs.prefetch = Some(Arc::new(spec));
+        // One list for the earlier lookups and these (sized up front for an array).
+        let all: Arc<[Prefetch]> =
+            self.prefetch_lookups().iter().cloned().chain(lookups.into_iter().map(Into::into)).collect();
+        qs.prefetch = Some(all);
         qs
     }
 
@@ -81,9 +76,7 @@ impl<M: Model> QuerySet<M> {
     /// applies): more parents than that take several `IN` queries per level.
     pub fn prefetch_batch_size(&self, n: usize) -> Self {
         let mut qs = self.clone();
-        let mut spec = qs.prefetch.as_deref().cloned().unwrap_or_default();
-        spec.batch = Some(n.max(1));
-        qs.prefetch = Some(Arc::new(spec));
+        qs.batch = NonZeroUsize::new(n.max(1));
         qs
     }
 
@@ -93,15 +86,14 @@ impl<M: Model> QuerySet<M> {
     /// The unfiltered query `M::objects()` shares is copied: a `Prefetch` is told
     /// apart from another by its query's identity (the same lookup given two
     /// querysets is an error, as in Django), and two `M::objects()` are two querysets.
-    pub(crate) fn into_prefetch_parts(self) -> (Arc<ormolu_core::query::Query>, Vec<Prefetch>) {
-        let lookups = self.prefetch.map_or_else(Vec::new, |p| Arc::unwrap_or_clone(p).lookups);
-        let query = if super::is_shared_all(&self.query) { Arc::new((*self.query).clone()) } else { self.query };
-        (query, lookups)
+    pub(crate) fn into_prefetch_parts(self) -> (Arc<ormolu_core::query::Query>, Option<Arc<[Prefetch]>>) {
+        let query = if self.shared { Arc::new((*self.query).clone()) } else { self.query };
+        (query, self.prefetch)
     }
 
     /// The `prefetch_related()` lookups, in order.
     pub fn prefetch_lookups(&self) -> &[Prefetch] {
-        self.prefetch.as_deref().map_or(&[], |p| p.lookups.as_slice())
+        self.prefetch.as_deref().unwrap_or_default()
     }
 
     /// Every matching row, with the prefetched rows that have no field to go to on
@@ -115,7 +107,7 @@ impl<M: Model> QuerySet<M> {
     pub async fn all_prefetched(&self, exec: &(impl Executor + ?Sized)) -> Result<(Vec<M>, PrefetchCache)> {
         let mut objs = self.fetch_objects(exec).await?;
         let cache = match &self.prefetch {
-            Some(p) => crate::prefetch::run(exec, &mut objs, &p.lookups, p.batch, false).await?,
+            Some(p) => crate::prefetch::run(exec, &mut objs, p, self.batch.map(NonZeroUsize::get), false).await?,
             None => PrefetchCache::default(),
         };
         Ok((objs, cache))

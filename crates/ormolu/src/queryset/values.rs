@@ -165,7 +165,7 @@ impl<M: Model, R: FromRow> ValuesQuerySet<M, R> {
         self.qs.check_for_update(exec)?;
         let plan = self.qs.plan(exec.dialect())?;
         if R::IN_PLACE {
-            let hint = RowsHint::of(&plan.sql.sql);
+            let hint = RowsHint::of_shared(&plan.sql.sql);
             let mut out = hint.list();
             fetch_each(exec, &plan.sql, &mut |row| {
                 out.push(R::from_raw(row, &plan.types)?);
