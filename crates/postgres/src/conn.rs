@@ -116,31 +116,52 @@ impl PgConnection {
 /// The statements ormolu keeps (`kept`) are looked up first: each is also in
 /// deadpool's cache, which is emptied of it only together with `kept` (here and in
 /// [`with_statement`]), so a kept statement is one deadpool would have returned.
+/// The lookup is all a query runs here once its statement is kept: the round trip
+/// that prepares is a boxed future of its own ([`prepare_new`]), whose state and
+/// code stay out of every query's future.
 async fn prepare(
     client: &ClientWrapper,
     kept: &mut KeptStatements<Prepared>,
     capacity: usize,
     sql: &str,
 ) -> Result<Prepared, tokio_postgres::Error> {
-    // The round trips that prepare are boxed: their state (tokio-postgres' prepare
-    // future is large) is then not part of every query's future.
-    if capacity == 0 {
-        return Ok(Prepared::new(Box::pin(client.prepare(sql)).await?));
+    if capacity != 0 {
+        if let Some(prepared) = kept.get(sql) {
+            return Ok(prepared);
+        }
     }
-    if let Some(prepared) = kept.get(sql) {
-        return Ok(prepared);
-    }
-    let prepared = Prepared::new(Box::pin(client.prepare_cached(sql)).await?);
-    if client.statement_cache.size() > capacity {
-        client.statement_cache.clear();
-        kept.clear();
-    }
-    kept.keep(sql, &prepared);
-    Ok(prepared)
+    prepare_new(client, kept, capacity, sql).await
+}
+
+/// A boxed future of `T` borrowing the connection.
+type Boxed<'a, T> = std::pin::Pin<Box<dyn Future<Output = Result<T, tokio_postgres::Error>> + Send + 'a>>;
+
+/// [`prepare`] of a statement not kept: a round trip.
+#[cold]
+#[inline(never)]
+fn prepare_new<'a>(
+    client: &'a ClientWrapper,
+    kept: &'a mut KeptStatements<Prepared>,
+    capacity: usize,
+    sql: &'a str,
+) -> Boxed<'a, Prepared> {
+    Box::pin(async move {
+        if capacity == 0 {
+            return Ok(Prepared::new(client.prepare(sql).await?));
+        }
+        let prepared = Prepared::new(client.prepare_cached(sql).await?);
+        if client.statement_cache.size() > capacity {
+            client.statement_cache.clear();
+            kept.clear();
+        }
+        kept.keep(sql, &prepared);
+        Ok(prepared)
+    })
 }
 
 /// Prepares `sql` and runs `run` with it. A cached statement whose result type
-/// changed under it (DDL since it was prepared) is prepared again, once.
+/// changed under it (DDL since it was prepared) is prepared again, once (in a boxed
+/// future of its own: [`retry_stale`]).
 async fn with_statement<T, F, Fut>(
     client: &ClientWrapper,
     kept: &mut KeptStatements<Prepared>,
@@ -149,22 +170,42 @@ async fn with_statement<T, F, Fut>(
     run: F,
 ) -> Result<T, tokio_postgres::Error>
 where
-    F: Fn(Prepared) -> Fut,
-    Fut: Future<Output = Result<T, tokio_postgres::Error>>,
+    T: Send,
+    F: Fn(Prepared) -> Fut + Sync,
+    Fut: Future<Output = Result<T, tokio_postgres::Error>> + Send,
 {
     let first = run(prepare(client, kept, capacity, sql).await?).await;
     match first {
-        Err(e) if is_stale_plan(&e) => {
-            client.statement_cache.remove(sql, &[]);
-            kept.forget(sql);
-            match Box::pin(run(prepare(client, kept, capacity, sql).await?)).await {
-                // Inside a transaction the first failure aborted it: report that one.
-                Err(again) if again.code() == Some(&SqlState::IN_FAILED_SQL_TRANSACTION) => Err(e),
-                other => other,
-            }
-        }
+        Err(e) if is_stale_plan(&e) => retry_stale(client, kept, capacity, sql, &run, e).await,
         other => other,
     }
+}
+
+/// [`with_statement`] again after `first` said the cached plan is stale.
+#[cold]
+#[inline(never)]
+fn retry_stale<'a, T, F, Fut>(
+    client: &'a ClientWrapper,
+    kept: &'a mut KeptStatements<Prepared>,
+    capacity: usize,
+    sql: &'a str,
+    run: &'a F,
+    first: tokio_postgres::Error,
+) -> Boxed<'a, T>
+where
+    T: Send + 'a,
+    F: Fn(Prepared) -> Fut + Sync,
+    Fut: Future<Output = Result<T, tokio_postgres::Error>> + Send + 'a,
+{
+    Box::pin(async move {
+        client.statement_cache.remove(sql, &[]);
+        kept.forget(sql);
+        match run(prepare(client, kept, capacity, sql).await?).await {
+            // Inside a transaction the first failure aborted it: report that one.
+            Err(again) if again.code() == Some(&SqlState::IN_FAILED_SQL_TRANSACTION) => Err(first),
+            other => other,
+        }
+    })
 }
 
 fn is_stale_plan(e: &tokio_postgres::Error) -> bool {
