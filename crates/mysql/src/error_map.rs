@@ -7,6 +7,8 @@ use ormolu_core::error::IntegrityKind;
 use ormolu_core::Error;
 
 /// Maps an error of running `sql`.
+#[cold]
+#[inline(never)]
 pub(crate) fn map_error(err: MyError, sql: &str) -> Error {
     match err {
         MyError::Server(e) => server_error(e, sql),

@@ -18,6 +18,8 @@ use tokio_postgres::error::DbError;
 use crate::params::ParamError;
 
 /// Maps the failure of statement `sql`.
+#[cold]
+#[inline(never)]
 pub(crate) fn query_error(e: tokio_postgres::Error, sql: &str) -> Error {
     if let Some(db) = e.as_db_error() {
         let code = db.code().code();

@@ -54,28 +54,11 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
         let target = rel.target();
         let dest = destination(node, &mut *parents[0], &rel)?;
         if dest.is_none() && ctx.strict {
-            let what = match node.to_attr {
-                Some(a) => format!(
-                    "declare a field `pub {a}: RelatedSet<{}>` on {} for Prefetch(…).to_attr(\"{a}\")",
-                    target.name, pm.name
-                ),
-                None => format!(
-                    "declare `#[ormolu(reverse = \"{}\")] pub {}: RelatedSet<{}>` on {}",
-                    node.name, node.name, target.name, pm.name
-                ),
-            };
-            return Err(Error::Usage(format!(
-                "prefetch_related('{}'): {} has no field to hold the prefetched {} rows: {what}, or load with \
-                 all_prefetched() and read them from the PrefetchCache",
-                node.name, pm.name, target.name
-            )));
+            return Err(no_field(node, pm, target));
         }
         if let Some(q) = node.query {
             if q.model.table != target.table {
-                return Err(Error::Usage(format!(
-                    "Prefetch('{}'): the queryset is of {}, but the relation holds {} objects",
-                    node.name, q.model.name, target.name
-                )));
+                return Err(wrong_model(node, q.model, target));
             }
         }
         // The parents' keys, once each.
@@ -171,6 +154,39 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
         }
         Ok(())
     })
+}
+
+/// The error of a level whose rows have no field to go to on `pm` (plain `all()`).
+#[cold]
+#[inline(never)]
+fn no_field(node: &Node<'_>, pm: &ModelMeta, target: &ModelMeta) -> Error {
+    let what = match node.to_attr {
+        Some(a) => {
+            format!(
+                "declare a field `pub {a}: RelatedSet<{}>` on {} for Prefetch(…).to_attr(\"{a}\")",
+                target.name, pm.name
+            )
+        }
+        None => format!(
+            "declare `#[ormolu(reverse = \"{}\")] pub {}: RelatedSet<{}>` on {}",
+            node.name, node.name, target.name, pm.name
+        ),
+    };
+    Error::Usage(format!(
+        "prefetch_related('{}'): {} has no field to hold the prefetched {} rows: {what}, or load with \
+         all_prefetched() and read them from the PrefetchCache",
+        node.name, pm.name, target.name
+    ))
+}
+
+/// The error of a `Prefetch` whose queryset is not of the relation's model.
+#[cold]
+#[inline(never)]
+fn wrong_model(node: &Node<'_>, given: &ModelMeta, target: &ModelMeta) -> Error {
+    Error::Usage(format!(
+        "Prefetch('{}'): the queryset is of {}, but the relation holds {} objects",
+        node.name, given.name, target.name
+    ))
 }
 
 /// The rows of one level for these parent keys (in the order fetched), and for each
