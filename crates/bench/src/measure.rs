@@ -66,7 +66,16 @@ pub async fn medians<B: Bench>(
 ) -> Res<BTreeMap<Imp, Duration>> {
     let mut iters = BTreeMap::new();
     let mut slowest_sample = cfg.sample.as_secs_f64();
+    // `ORMOLU_BENCH_ROUNDS=N`: exactly N rounds of one iteration each after one warm-up
+    // iteration, whatever the timing (for profiling under callgrind, where every
+    // sample is slow: the runs of two round counts differ by exactly their iterations).
+    let rounds: Option<usize> = std::env::var("ORMOLU_BENCH_ROUNDS").ok().and_then(|v| v.parse().ok());
     for &imp in imps {
+        if rounds.is_some() {
+            b.time(imp, w, n, 1).await?;
+            iters.insert(imp, 1);
+            continue;
+        }
         // Warm-up: single iterations until the warm-up time is spent.
         let start = Instant::now();
         let mut runs = 0u64;
@@ -81,9 +90,7 @@ pub async fn medians<B: Bench>(
         iters.insert(imp, k);
     }
     let samples = ((cfg.budget.as_secs_f64() / slowest_sample) as usize).clamp(cfg.min_samples, cfg.max_samples);
-    // `ORMOLU_BENCH_ROUNDS=N`: exactly N rounds, whatever the timing (for profiling
-    // under callgrind, where every sample is slow and the budget would allow few).
-    let samples = std::env::var("ORMOLU_BENCH_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(samples);
+    let samples = rounds.unwrap_or(samples);
     let mut times: BTreeMap<Imp, Vec<f64>> = BTreeMap::new();
     let mut order = imps.to_vec();
     let mut rng = Shuffle::new((n as u64) ^ ((w as u64) << 32));
