@@ -8,6 +8,7 @@ use std::pin::Pin;
 use ormolu_core::compiler::{select_plan, select_plan_and, SelectPlan};
 use ormolu_core::meta::ModelMeta;
 use ormolu_core::query::{Expr, Loading, QNode, Query, Rhs, Select};
+use ormolu_core::row::ValueRef;
 use ormolu_core::{Error, Result, Value};
 
 use super::cache::PrefetchCache;
@@ -15,7 +16,7 @@ use super::decode::{attach_related, related_types};
 use super::key_index::KeyIndex;
 use super::relation::{destination, resolve_kept, Rel};
 use super::tree::Node;
-use crate::erased::{key_of, key_of_ref, AnyModel, Key, ModelType, ObjList};
+use crate::erased::{key_of_ref, AnyModel, Key, ModelType, ObjList};
 use crate::executor::{fetch_each, Executor};
 use crate::rows_hint::RowsHint;
 
@@ -90,14 +91,13 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
             // Integer keys (the usual case) without a `ValueRef` in between.
             let (key, value) = match p.int_of(key_field) {
                 Some(n) => (Key::Int(n), Value::I64(n)),
-                None => {
-                    let k = p.ref_of(key_field);
-                    if k.is_null() {
+                None => match other_key(&**p, key_field) {
+                    Some(kv) => kv,
+                    None => {
                         *pid = NO_KEY;
                         continue;
                     }
-                    (key_of_ref(k.clone()), k.into_value())
-                }
+                },
             };
             let (id, new) = ids.id_or_insert(key, keys.len());
             if new {
@@ -146,14 +146,46 @@ pub(super) fn process<'a, E: Executor + ?Sized>(
                     let slot = p.slot(field).expect("checked on the first parent");
                     objs.store_group(rows, last, slot)?;
                 }
-                None => {
-                    let pk = p.value_of(pm.pk);
-                    cache.insert(pm.table, node.to_attr.unwrap_or(node.name), &pk, objs.group_list(rows, last));
-                }
+                None => to_cache(cache, pm, node, &**p, objs.group_list(rows, last)),
             }
         }
         Ok(())
     })
+}
+
+/// A parent's key that is not an integer, as a key and a value; `None` for NULL.
+/// Out of line (`#[cold]`), as the other rare paths of a level: the code a level
+/// runs then spans fewer instruction-cache lines (docs/benchmarks.md, item 64).
+#[cold]
+#[inline(never)]
+fn other_key(p: &dyn AnyModel, field: usize) -> Option<(Key, Value)> {
+    let k = p.ref_of(field);
+    if k.is_null() {
+        return None;
+    }
+    Some((key_of_ref(k.clone()), k.into_value()))
+}
+
+/// Stores a parent's rows in the prefetch cache (the parent has no field for them).
+#[cold]
+#[inline(never)]
+fn to_cache(
+    cache: &mut PrefetchCache,
+    pm: &ModelMeta,
+    node: &Node<'_>,
+    p: &dyn AnyModel,
+    rows: crate::erased::AnyList,
+) {
+    let pk = p.value_of(pm.pk);
+    cache.insert(pm.table, node.to_attr.unwrap_or(node.name), &pk, rows);
+}
+
+/// The group key of a fetched row that is not an integer (or of a many-to-many
+/// row: its owner key), looked up in `ids`.
+#[cold]
+#[inline(never)]
+fn other_group(ids: &KeyIndex, key: ValueRef<'_>) -> Option<usize> {
+    ids.get(&key_of_ref(key))
 }
 
 /// The error of a level whose rows have no field to go to on `pm` (plain `all()`).
@@ -223,12 +255,12 @@ async fn fetch_level<E: Executor + ?Sized>(
             }
             let id_of = |i: usize| match obj.int_of(i) {
                 Some(n) => ids.get_int(n),
-                None => ids.get(&key_of_ref(obj.ref_of(i))),
+                None => other_group(ids, obj.ref_of(i)),
             };
             let group = match rel {
                 Rel::Forward { to, .. } => id_of(*to),
                 Rel::Reverse { field, .. } => id_of(*field),
-                Rel::ManyToMany { .. } => ids.get(&key_of(owner.as_ref().unwrap_or(&Value::Null))),
+                Rel::ManyToMany { .. } => other_group(ids, ValueRef::Ref(owner.as_ref().unwrap_or(&Value::Null))),
             };
             groups.push(group.unwrap_or(NO_GROUP));
             Ok(())
@@ -272,22 +304,8 @@ fn plan_batches<E: Executor + ?Sized>(
         Rel::Reverse { field, .. } => Some(target.fields[*field].name),
         Rel::ManyToMany { .. } => None,
     };
-    if let Some(k) = key_field {
-        let deferred = |n: &String| target.field(n).is_some_and(|f| f.name == k);
-        match &base.loading {
-            Loading::All => {}
-            Loading::Only(_) => {
-                if let Loading::Only(names) = &mut base.to_mut().loading {
-                    names.push(k.to_string());
-                }
-            }
-            Loading::Defer(names) if names.iter().any(deferred) => {
-                if let Loading::Defer(names) = &mut base.to_mut().loading {
-                    names.retain(|n| !deferred(n));
-                }
-            }
-            Loading::Defer(_) => {}
-        }
+    if let (Some(k), false) = (key_field, matches!(base.loading, Loading::All)) {
+        load_key(&mut base, target, k);
     }
     if base.is_sliced() {
         return Err(Error::not_supported("a sliced QuerySet in Prefetch()", d.name()));
@@ -309,7 +327,31 @@ fn plan_batches<E: Executor + ?Sized>(
         if base.filter.is_empty() && base.annotations.is_empty() { 0 } else { select_plan(d, &base)?.sql.params.len() };
     let limit = d.features().max_query_params.saturating_sub(others + 1).max(1);
     let size = ctx.batch.unwrap_or(limit).min(limit).max(1);
-    // One batch (the usual case) takes the keys as they are; more split them off.
+    // The usual case: one statement on the level's own key column, taking the keys
+    // as they are; the others (more batches, a many-to-many level) out of line.
+    if let (true, Cow::Borrowed(path), None) = (keys.len() <= size, &lookup, &extra) {
+        let cond = QNode::lookup_static(path, Rhs::List(keys));
+        let plan = select_plan_and(d, &base, &cond)?;
+        let types = related_types(&plan)?;
+        return Ok(vec![Batch { plan, extra_at: None, types }]);
+    }
+    split_batches(d, base, lookup, extra, keys, size)
+}
+
+/// [`plan_batches`] beyond one statement on the level's own key column: the keys in
+/// batches of `size`, and a many-to-many level's condition through its join table
+/// with the owner key as an extra column (`extra`).
+#[cold]
+#[inline(never)]
+fn split_batches(
+    d: &'static dyn ormolu_core::dialect::Dialect,
+    base: Cow<'_, Query>,
+    lookup: Cow<'static, str>,
+    extra: Option<String>,
+    keys: Vec<Value>,
+    size: usize,
+) -> Result<Vec<Batch>> {
+    // More than one batch: the keys split off.
     let count = keys.len().div_ceil(size);
     let (mut base, mut lookup, last) = (Some(base), Some(lookup), count - 1);
     let mut batches = Vec::with_capacity(count);
@@ -347,6 +389,27 @@ fn plan_batches<E: Executor + ?Sized>(
         batches.push(Batch { plan, extra_at, types });
     }
     Ok(batches)
+}
+
+/// Makes `only()`/`defer()` load field `k` (a level's rows are grouped by it).
+#[cold]
+#[inline(never)]
+fn load_key(base: &mut Cow<'_, Query>, target: &ModelMeta, k: &str) {
+    let deferred = |n: &String| target.field(n).is_some_and(|f| f.name == k);
+    match &base.loading {
+        Loading::All => {}
+        Loading::Only(_) => {
+            if let Loading::Only(names) = &mut base.to_mut().loading {
+                names.push(k.to_string());
+            }
+        }
+        Loading::Defer(names) if names.iter().any(deferred) => {
+            if let Loading::Defer(names) = &mut base.to_mut().loading {
+                names.retain(|n| !deferred(n));
+            }
+        }
+        Loading::Defer(_) => {}
+    }
 }
 
 /// `n` zeros, from `malloc` rather than `vec![0; n]`'s `calloc`, which glibc serves
