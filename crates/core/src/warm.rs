@@ -17,7 +17,7 @@
 //! pooled-connection guard.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 /// How long a returned connection may wait for the next checkout before it goes back
@@ -79,9 +79,7 @@ impl<T> Warm<T> {
             return (guard, Some(conn));
         }
         // Idle too long, and so is every older one: back to the driver's pool.
-        let stale = std::mem::take(&mut *conns);
-        drop(conns);
-        drop((conn, stale));
+        drop_stale(conns, conn);
         (guard, None)
     }
 
@@ -164,6 +162,15 @@ impl<T> Drop for Lease<T> {
             }
         }
     }
+}
+
+/// Drops `conn` and every connection still kept (all idle too long), after the lock.
+#[cold]
+#[inline(never)]
+fn drop_stale<T>(mut conns: MutexGuard<'_, Vec<(T, Instant)>>, conn: T) {
+    let stale = std::mem::take(&mut *conns);
+    drop(conns);
+    drop((conn, stale));
 }
 
 #[cfg(test)]

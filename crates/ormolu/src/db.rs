@@ -73,8 +73,27 @@ pub struct DbInner {
 }
 
 impl DbInner {
+    /// Whether a statement is recorded at all: a `tracing` subscriber wants debug
+    /// events, or the query log is on. Two loads; the recording itself is out of line
+    /// (`#[cold]`), so every statement's own code stays short (docs/benchmarks.md,
+    /// item 64).
+    #[inline]
+    fn logs(&self) -> bool {
+        tracing::level_enabled!(tracing::Level::DEBUG) || self.logging.load(Ordering::Acquire)
+    }
+
     /// Records a statement: a `tracing` debug event, and the query log when on.
+    #[inline]
     pub(crate) fn log(&self, sql: &Sql) {
+        if self.logs() {
+            self.record(sql);
+        }
+    }
+
+    /// [`DbInner::log`]'s recording.
+    #[cold]
+    #[inline(never)]
+    fn record(&self, sql: &Sql) {
         tracing::debug!(target: "ormolu::sql", sql = %sql.sql, params = sql.params.len());
         if !self.logging.load(Ordering::Acquire) {
             return;
@@ -87,7 +106,17 @@ impl DbInner {
 
     /// [`DbInner::log`] of a statement with borrowed parameters (copied only when the
     /// query log is on).
+    #[inline]
     pub(crate) fn log_refs(&self, sql: &str, params: &[ormolu_core::row::ValueRef<'_>]) {
+        if self.logs() {
+            self.record_refs(sql, params);
+        }
+    }
+
+    /// [`DbInner::log_refs`]'s recording.
+    #[cold]
+    #[inline(never)]
+    fn record_refs(&self, sql: &str, params: &[ormolu_core::row::ValueRef<'_>]) {
         tracing::debug!(target: "ormolu::sql", sql = %sql, params = params.len());
         if !self.logging.load(Ordering::Acquire) {
             return;

@@ -179,8 +179,23 @@ fn plan_of(d: &'static dyn Dialect, q: &Query, extra: Option<&QNode>) -> Result<
         Ok((_, None)) => true,
         Err(cacheable) => cacheable,
     };
+    plan_missed(d, q, extra, &leaves, cacheable)
+}
+
+/// [`plan_of`] of a shape not cached (or not cacheable): compiled, and kept when
+/// `cacheable`. Out of line (`#[cold]`): a repeated query runs only the lookup, in
+/// fewer lines of code (docs/benchmarks.md, item 64).
+#[cold]
+#[inline(never)]
+fn plan_missed(
+    d: &'static dyn Dialect,
+    q: &Query,
+    extra: Option<&QNode>,
+    leaves: &Leaves<'_>,
+    cacheable: bool,
+) -> Result<SelectPlan> {
     let Some(x) = extra else {
-        return compile_and_keep(d, q, cacheable.then_some(&leaves));
+        return compile_and_keep(d, q, cacheable.then_some(leaves));
     };
     // Not seen before: compiled whole. Its leaves come in the same order (the base
     // query's, then the extra condition's: `and` appends), which the recipe relies on.
