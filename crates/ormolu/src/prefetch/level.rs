@@ -6,6 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use ormolu_core::compiler::{select_plan, select_plan_and, SelectPlan};
+use ormolu_core::dialect::Dialect;
 use ormolu_core::meta::ModelMeta;
 use ormolu_core::query::{Expr, Loading, QNode, Query, Rhs, Select};
 use ormolu_core::row::ValueRef;
@@ -344,14 +345,14 @@ fn plan_batches<E: Executor + ?Sized>(
 #[cold]
 #[inline(never)]
 fn split_batches(
-    d: &'static dyn ormolu_core::dialect::Dialect,
+    d: &'static dyn Dialect,
     base: Cow<'_, Query>,
     lookup: Cow<'static, str>,
     extra: Option<String>,
     keys: Vec<Value>,
     size: usize,
 ) -> Result<Vec<Batch>> {
-    // More than one batch: the keys split off.
+    // One batch takes the keys as they are; more split them off.
     let count = keys.len().div_ceil(size);
     let (mut base, mut lookup, last) = (Some(base), Some(lookup), count - 1);
     let mut batches = Vec::with_capacity(count);
